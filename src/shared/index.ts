@@ -1,0 +1,3 @@
+export { systemClock } from './clock.js';
+export type { Clock, TimerHandle } from './clock.js';
+export { LinegateError } from './errors.js';

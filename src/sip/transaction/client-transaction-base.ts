@@ -1,0 +1,97 @@
+/**
+ * What the INVITE and non-INVITE client transactions share: identity, the request's
+ * retransmission timer (A or E), the lifetime timer (B, D, F, K, M), and termination.
+ */
+import type { SipHeader, SipRequest, SipResponse } from '../message/index.js';
+import { TimerSlot } from './timer-slot.js';
+import { newTransactionId } from './transaction-id.js';
+import type { TransactionEnv } from './transaction-env.js';
+import type {
+  ClientTransaction,
+  ClientTransactionHandler,
+  ClientTransactionState,
+  Destination,
+  Source,
+} from './types.js';
+
+export abstract class ClientTransactionBase implements ClientTransaction {
+  readonly id = newTransactionId('c');
+  protected currentState: ClientTransactionState;
+  protected readonly reliable: boolean;
+  protected readonly retransmitTimer: TimerSlot;
+  protected readonly lifetimeTimer: TimerSlot;
+  protected retransmitInterval = 0;
+
+  constructor(
+    protected readonly env: TransactionEnv,
+    /** The key of this transaction in the layer's map. */
+    readonly key: string,
+    readonly branch: string,
+    readonly request: SipRequest,
+    readonly destination: Destination,
+    protected readonly handler: ClientTransactionHandler,
+    initial: ClientTransactionState,
+  ) {
+    this.currentState = initial;
+    this.reliable = destination.protocol !== 'udp';
+    this.retransmitTimer = new TimerSlot(env.clock);
+    this.lifetimeTimer = new TimerSlot(env.clock);
+  }
+
+  get state(): ClientTransactionState {
+    return this.currentState;
+  }
+
+  abstract start(): void;
+
+  abstract receiveResponse(res: SipResponse, src: Source): void;
+
+  cancel(_extraHeaders?: SipHeader[], _handler?: Partial<ClientTransactionHandler>): ClientTransaction | null {
+    return null;
+  }
+
+  /**
+   * RFC 3261 §17.1.4: a transport failure ends the transaction and is reported to the TU.
+   * Once the final response has been delivered the outcome is known: only ACKs are left to
+   * send, and a lost one is recovered by the server's retransmission, so nothing is reported.
+   */
+  failTransport(error: string): void {
+    const s = this.currentState;
+    if (s === 'terminated' || s === 'completed' || s === 'accepted') return;
+    this.stopTimers();
+    this.endAfter(() => this.handler.onTransportError(error));
+  }
+
+  /** Ends the transaction: timers stopped, removed from the layer, onTerminated called. */
+  terminate(): void {
+    if (this.currentState === 'terminated') return;
+    this.currentState = 'terminated';
+    this.stopTimers();
+    this.env.release(this.key, this);
+    this.handler.onTerminated?.();
+  }
+
+  /** close(): stop everything silently; the layer clears its maps itself. */
+  destroy(): void {
+    this.currentState = 'terminated';
+    this.stopTimers();
+  }
+
+  protected transmitRequest(): void {
+    this.env.transmit(this.request, this.destination, this);
+  }
+
+  /** Runs a TU notification, then terminates even if the TU threw (no leaked transaction). */
+  protected endAfter(notify: () => void): void {
+    try {
+      notify();
+    } finally {
+      this.terminate();
+    }
+  }
+
+  protected stopTimers(): void {
+    this.retransmitTimer.stop();
+    this.lifetimeTimer.stop();
+  }
+}

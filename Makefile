@@ -1,0 +1,51 @@
+# linegate — the two commands a newcomer needs are `make run` and `make test`.
+# Both install whatever a fresh Debian machine with Node 20 lacks.
+
+SHELL := /bin/bash
+NPM   ?= npm
+# apt-get needs root; use sudo when we are not root and it exists.
+SUDO  := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+APT_STAMP := node_modules/.apt-peers-stamp
+
+.PHONY: run test deps peers build typecheck lint depcheck unit clean
+
+deps: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
+
+# Test peers from Debian: sipp (package sip-tester). Installed only when missing.
+peers: $(APT_STAMP)
+
+$(APT_STAMP): | deps
+	@need=""; \
+	command -v sipp >/dev/null || need="$$need sip-tester"; \
+	if [ -n "$$need" ]; then \
+	  echo "installing from Debian:$$need"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$need; \
+	fi
+	@touch $@
+
+build: deps
+	$(NPM) run build --silent
+
+typecheck: deps
+	$(NPM) run typecheck --silent
+
+lint: deps
+	$(NPM) run lint --silent
+
+depcheck: deps
+	$(NPM) run depcheck --silent
+
+unit: deps peers
+	$(NPM) test --silent
+
+test: deps peers build typecheck lint depcheck unit
+
+run: deps build
+	node bin/linegate run
+
+clean:
+	rm -rf dist node_modules

@@ -1,0 +1,147 @@
+/**
+ * One UDP socket: receives datagrams (one datagram is one SIP message, RFC 3261 §18.1)
+ * and sends from the port it listens on, so that replies and requests leave from the
+ * address:port our Via names (symmetric signalling, RFC 3581).
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { isIPv6 } from './host-port.js';
+import { errorText, type TransportSink } from './transport-sink.js';
+import type { ListenSpec, LocalEndpoint, SendResult } from './types.js';
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+
+export class UdpListener {
+  readonly family: 4 | 6;
+  private socket: Socket | undefined;
+  private endpoint: LocalEndpoint | undefined;
+  /** Shared by every successful send from this listener: nothing to allocate per send. */
+  private okResult: SendResult | undefined;
+
+  constructor(
+    readonly spec: ListenSpec,
+    private readonly sink: TransportSink,
+    private readonly maxMessageSize: number,
+  ) {
+    this.family = isIPv6(spec.address) ? 6 : 4;
+  }
+
+  get local(): LocalEndpoint | undefined {
+    return this.endpoint;
+  }
+
+  bind(): Promise<LocalEndpoint> {
+    // ipv6Only: an IPv6 wildcard must not also capture IPv4, which gets its own listener.
+    // Large socket buffers: a burst of INVITEs at hundreds of calls per second overflows the
+    // kernel's ~200 kB default and turns into retransmissions (the kernel caps these at rmem_max).
+    const socket = createSocket({
+      type: this.family === 6 ? 'udp6' : 'udp4', ipv6Only: this.family === 6,
+      recvBufferSize: UDP_BUFFER_BYTES, sendBufferSize: UDP_BUFFER_BYTES,
+    });
+    this.socket = socket;
+    return new Promise((resolve, reject) => {
+      const failed = (error: Error): void => {
+        this.socket = undefined;
+        closeQuietly(socket);
+        reject(error);
+      };
+      socket.once('error', failed);
+      socket.bind({ address: this.spec.address, port: this.spec.port, exclusive: true }, () => {
+        socket.off('error', failed);
+        socket.on('error', this.onSocketError);
+        socket.on('message', this.onDatagram);
+        const { address, port } = socket.address();
+        const endpoint: LocalEndpoint = Object.freeze({ protocol: 'udp', address, port });
+        this.endpoint = endpoint;
+        this.okResult = Object.freeze({ ok: true, local: endpoint });
+        resolve(endpoint);
+      });
+    });
+  }
+
+  send(data: Buffer, port: number, address: string): Promise<SendResult> {
+    const socket = this.socket;
+    const okResult = this.okResult;
+    if (!socket || !okResult) return Promise.resolve({ ok: false, error: 'udp-listener-not-bound' });
+    const counters = this.sink.counters;
+    return new Promise((resolve) => {
+      try {
+        socket.send(data, port, address, (error) => {
+          if (error) {
+            counters.sendErrors++;
+            resolve({ ok: false, error: errorText(error) });
+          } else {
+            counters.datagramsOut++;
+            resolve(okResult);
+          }
+        });
+      } catch (error) {
+        // dgram throws synchronously for a bad port or a closed socket.
+        counters.sendErrors++;
+        resolve({ ok: false, error: errorText(error) });
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    const socket = this.socket;
+    this.socket = undefined;
+    if (!socket) return Promise.resolve();
+    return new Promise((resolve) => closeQuietly(socket, resolve));
+  }
+
+  destroy(): void {
+    void this.close();
+  }
+
+  /** One handler for all datagrams: no closure is created per datagram. */
+  private readonly onDatagram = (msg: Buffer, rinfo: RemoteInfo): void => {
+    const counters = this.sink.counters;
+    counters.datagramsIn++;
+    if (isKeepAliveDatagram(msg)) {
+      counters.datagramKeepAlivesIn++;
+      return;
+    }
+    const endpoint = this.endpoint as LocalEndpoint;
+    const src = {
+      protocol: 'udp' as const,
+      remoteAddress: rinfo.address,
+      remotePort: rinfo.port,
+      localAddress: endpoint.address,
+      localPort: endpoint.port,
+    };
+    if (msg.length > this.maxMessageSize) {
+      this.sink.reportFramingError(src, 'datagram-too-large');
+      return;
+    }
+    this.sink.deliverMessage(msg, src);
+  };
+
+  private readonly onSocketError = (): void => {
+    this.sink.counters.socketErrors++;
+  };
+}
+
+/**
+ * An empty datagram or one made only of CR/LF: the keep-alive many UAs send over UDP
+ * (RFC 5626 §4.4.1 specifies STUN for UDP; CRLF pings are common practice). Not a message.
+ */
+function isKeepAliveDatagram(msg: Buffer): boolean {
+  if (msg.length > 4) return false;
+  for (let i = 0; i < msg.length; i++) {
+    const b = msg[i];
+    if (b !== CR && b !== LF) return false;
+  }
+  return true;
+}
+
+/** Closes a dgram socket that may already be closed (dgram throws then). */
+function closeQuietly(socket: Socket, done: () => void = () => undefined): void {
+  try {
+    socket.close(done);
+  } catch {
+    done();
+  }
+}

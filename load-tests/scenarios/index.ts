@@ -1,0 +1,13 @@
+/**
+ * The scenario table: `npm run load -- <name>`. A new scenario is a `Scenario` object
+ * (lib/scenario-types.ts) added here; its `setup` starts the system under test.
+ */
+import type { Scenario } from '../lib/index.js';
+import { direct } from './direct.js';
+import { drachtioB2bua } from './drachtio-b2bua.js';
+
+export const SCENARIOS: readonly Scenario[] = [direct, drachtioB2bua];
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}

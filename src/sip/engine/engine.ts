@@ -4,13 +4,13 @@
  * protocol to drachtio-srf apps, which cannot tell it from the C++ server.
  */
 import { systemClock } from '../../shared/index.js';
-import type { Clock } from '../../shared/index.js';
+import type { Clock, TimerHandle } from '../../shared/index.js';
 import { LinegateError } from '../../shared/index.js';
 import { EdgeGuard, validateEdgeConfig } from '../edge/index.js';
 import type { EdgeVerdict } from '../edge/index.js';
-import { buildResponse, checkRequest, getHeader, checkResponse, parseMessage, withContentLength } from '../message/index.js';
-import type { SipMessage, SipRequest } from '../message/index.js';
-import { TransactionLayer, resolveTimers } from '../transaction/index.js';
+import { buildResponse, checkRequest, getHeader, parseVia, rejectUnparsable, checkResponse, parseMessage, withContentLength } from '../message/index.js';
+import type { CheckResult, SipMessage, SipRequest } from '../message/index.js';
+import { TransactionLayer, resolveTimers, responseDestination } from '../transaction/index.js';
 import type { TimerConfig } from '../transaction/index.js';
 import { TransportLayer } from '../transport/index.js';
 import type { Destination, Source } from '../transport/index.js';
@@ -25,7 +25,7 @@ import type { Listener } from './identity.js';
 import { ProxyCore } from './proxy-core.js';
 import { Uac } from './uac.js';
 import { Uas } from './uas.js';
-import { responseDestination, stampVia } from './via.js';
+import { stampVia, topVia } from './via.js';
 
 export interface EngineOptions {
   /** SIP listeners; port 0 picks a free one. Default: UDP and TCP on 127.0.0.1:5060. */
@@ -62,6 +62,7 @@ export class Engine {
   private uac!: Uac;
   private proxy!: ProxyCore;
   private closed?: Promise<void>;
+  private sweepTimer?: TimerHandle;
 
   private constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -116,6 +117,7 @@ export class Engine {
     e.uac = new Uac(ctx);
     e.uas = new Uas(ctx, { selectApp: (verb) => e.wire.selectApp(verb), inDialog: e.uac });
     e.proxy = new ProxyCore(ctx, (app, txnId) => e.uas.takeForProxy(app, txnId));
+    e.scheduleSweep();
     try {
       await e.wire.start();
     } catch (err) {
@@ -123,6 +125,14 @@ export class Engine {
       throw err;
     }
     return e;
+  }
+
+  /** The rate limiter forgets idle sources every 10 s so its memory stays bounded. */
+  private scheduleSweep(): void {
+    this.sweepTimer = this.clock.setTimeout(() => {
+      this.edge.sweep(this.clock.now());
+      this.scheduleSweep();
+    }, 10_000);
   }
 
   sipListeners(): readonly Listener[] {
@@ -143,6 +153,7 @@ export class Engine {
 
   /** Graceful and idempotent: apps are disconnected, sockets closed, timers cleared. */
   close(): Promise<void> {
+    this.clock.clearTimeout(this.sweepTimer);
     this.closed ??= (async () => {
       await this.wire.close();
       this.txl.close();
@@ -153,6 +164,7 @@ export class Engine {
   }
 
   destroy(): void {
+    this.clock.clearTimeout(this.sweepTimer);
     this.wire.destroy();
     this.txl.close();
     this.uas.reliable.close();
@@ -168,9 +180,10 @@ export class Engine {
     const parsed = parseMessage(buf, { datagram: src.protocol === 'udp', maxSize: this.opts.maxMessageSize });
     if (!parsed.ok) {
       this.stats.parseErrors++;
-      // Answer 400 when enough of a request could be read to address a response (RFC 3261 §8.2.2).
+      // Answer 400/505 when enough of a request could be read to address a response (RFC 3261 §8.2.2).
       const p = parsed.partial;
-      if (p && p.type === 'request' && p.method !== 'ACK') this.statelessReply(p, src, 400, parsed.error);
+      const answer = rejectUnparsable(parsed);
+      if (p && p.type === 'request' && p.method !== 'ACK' && answer && !answer.ok) this.statelessReply(p, src, answer);
       return;
     }
     const m = parsed.message;
@@ -185,7 +198,7 @@ export class Engine {
     const check = checkRequest(m);
     if (!check.ok) {
       this.stats.badRequests++;
-      if (m.method !== 'ACK') this.statelessReply(m, src, check.status, check.reason);
+      if (m.method !== 'ACK') this.statelessReply(m, src, check);
       return;
     }
     const verdict = this.edge.inspect({
@@ -197,7 +210,7 @@ export class Engine {
   }
 
   private onEdgeVerdict(verdict: EdgeVerdict, m: SipRequest, src: Source): void {
-    if (verdict.type === 'RejectScanner') return this.statelessReply(m, src, 403);
+    if (verdict.type === 'RejectScanner') return this.statelessReply(m, src, { ok: false, status: 403, reason: 'Forbidden' });
     if (verdict.type === 'DropScanner' && src.protocol === 'tcp') this.transport.dropConnection(src);
     if (verdict.type === 'DropRateLimited' && verdict.banStarted) {
       this.opts.logger?.warn({ source: src.remoteAddress }, 'rate limit exceeded: source banned');
@@ -209,10 +222,11 @@ export class Engine {
     this.uas.onRequest(req, src, stx);
   }
 
-  private statelessReply(req: SipRequest, src: Source, status: number, reason?: string): void {
-    const res = withContentLength(buildResponse(req, status, reason && status === 400 ? `Bad Request - ${reason}`.slice(0, 120) : undefined));
-    const dest = responseDestination(req, src);
-    if (dest) this.transmit(res, dest);
+  private statelessReply(req: SipRequest, src: Source, answer: Extract<CheckResult, { ok: false }>): void {
+    const res = withContentLength(buildResponse(req, answer.status, answer.reason, { headers: answer.headers }));
+    const top = topVia(req);
+    const via = top ? parseVia(top.first.trim()) : null;
+    if (via) this.transmit(res, responseDestination(via, src, false));
   }
 
   private onAppRequest(app: AppConnection, msg: WireMessage): void {

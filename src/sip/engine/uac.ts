@@ -2,7 +2,7 @@
  * The UAC half of the engine: requests from apps put on the wire (new, in-dialog,
  * ACK, PRACK, CANCEL) and the responses reported back to the app (wire protocol §7.3–§7.4).
  */
-import { buildResponse, getHeader, headerKey, parseCSeq, tagOf } from '../message/index.js';
+import { buildResponse, getHeader, getHeaderValues, headerKey, parseCSeq, tagOf } from '../message/index.js';
 import type { SipHeader, SipRequest, SipResponse } from '../message/index.js';
 import type { ClientTransaction, Source } from '../transaction/index.js';
 import type { Destination } from '../transport/index.js';
@@ -306,31 +306,7 @@ export class Uac {
   }
 }
 
+/** Record-Route entries in order, however they were split across lines (RFC 3261 §20.30). */
 function recordRoutes(m: SipResponse): string[] {
-  const out: string[] = [];
-  for (const h of m.headers) {
-    if (headerKey(h.name) !== 'record-route') continue;
-    // Record-Route may hold several comma-separated entries on one line (RFC 3261 §20.30).
-    for (const part of splitNameAddrs(h.value)) out.push(part);
-  }
-  return out;
-}
-
-function splitNameAddrs(v: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < v.length; i++) {
-    const c = v[i];
-    if (c === '"' && v[i - 1] !== '\\') quoted = !quoted;
-    else if (!quoted && c === '<') depth++;
-    else if (!quoted && c === '>') depth--;
-    else if (!quoted && depth === 0 && c === ',') {
-      out.push(v.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  out.push(v.slice(start).trim());
-  return out.filter((s) => s.length > 0);
+  return getHeaderValues(m, 'record-route');
 }

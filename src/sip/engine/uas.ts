@@ -3,7 +3,7 @@
  * apps' responses put on the wire (wire protocol §7.1, §7.4, §7.6).
  */
 import {
-  addHeader, buildResponse, getHeader, headerKey, parseCSeq, setHeader, tagOf, withContentLength,
+  addHeader, buildResponse, getHeader, getHeaderValues, headerKey, parseCSeq, setHeader, tagOf, withContentLength,
 } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { ServerTransaction, Source } from '../transaction/index.js';
@@ -239,8 +239,7 @@ export class Uas {
     let d = rec.dialog;
     if (!d) {
       const contact = getHeader(req, 'contact') ?? '';
-      const rr: string[] = [];
-      for (const h of req.headers) if (headerKey(h.name) === 'record-route') rr.push(h.value);
+      const rr = getHeaderValues(req, 'record-route');
       d = {
         id: dialogId(callId, fromTag),
         role: 'uas',

@@ -15,12 +15,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund
 	@touch $@
 
-# Test peers from Debian: sipp (package sip-tester). Installed only when missing.
+# Test peers from Debian: sipp (package sip-tester) and redis-server. Installed only when missing.
 peers: $(APT_STAMP)
 
 $(APT_STAMP): | deps
 	@need=""; \
 	command -v sipp >/dev/null || need="$$need sip-tester"; \
+	command -v redis-server >/dev/null || need="$$need redis-server"; \
 	if [ -n "$$need" ]; then \
 	  echo "installing from Debian:$$need"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$need; \

@@ -6,7 +6,8 @@
 import { formatFlagErrors, readEngineFlags } from './config/index.js';
 import type { EngineFlags } from './config/index.js';
 import { startDemoApp } from './b2bua/index.js';
-import { createLogger } from './observability/index.js';
+import { engineMetricSpecs } from './engine-metrics.js';
+import { createLogger, createRegistry, exposeMetrics, ObservabilityServer } from './observability/index.js';
 import type { Logger } from './observability/index.js';
 import { Engine } from './sip/index.js';
 
@@ -23,6 +24,8 @@ engine options (drachtio-server's):
   --secret SECRET    shared secret apps authenticate with (default cymru)
   --external-ip IP   address to advertise in Via/Contact
   --loglevel LEVEL   fatal|error|warn|info|debug|trace|silent (default info)
+  --metrics-port N   serve /metrics, /healthz, /readyz (not a drachtio-server flag)
+  --metrics-address A  address for the metrics endpoint (default 127.0.0.1)
 `;
 
 export async function main(argv: string[]): Promise<void> {
@@ -50,8 +53,17 @@ export async function main(argv: string[]): Promise<void> {
     stops.push(() => app.stop());
     printSoftphoneHelp(engine);
   }
+  let draining = false;
+  if (parsed.flags.metrics) {
+    const registry = createRegistry();
+    exposeMetrics(registry, engineMetricSpecs(() => engine.metrics()));
+    const http = new ObservabilityServer({ ...parsed.flags.metrics, registry, ready: () => !draining });
+    await http.start();
+    log.info({ metrics: http.address() }, 'metrics endpoint listening');
+    stops.push(() => http.close());
+  }
   stops.push(() => engine.close());
-  installSignals(log, stops);
+  installSignals(log, stops, () => { draining = true; });
 }
 
 async function startEngine(flags: EngineFlags, log: Logger): Promise<Engine> {
@@ -80,7 +92,7 @@ Press Ctrl-C to stop (a second Ctrl-C forces exit).
 }
 
 /** SIGTERM/SIGINT drain: close gracefully; a second signal forces exit (architecture §3). */
-function installSignals(log: Logger, stops: Array<() => Promise<void>>): void {
+function installSignals(log: Logger, stops: Array<() => Promise<void>>, onDrain: () => void): void {
   let stopping = false;
   const onSignal = (sig: string): void => {
     if (stopping) {
@@ -88,6 +100,7 @@ function installSignals(log: Logger, stops: Array<() => Promise<void>>): void {
       process.exit(1);
     }
     stopping = true;
+    onDrain();
     log.info({ sig }, 'draining');
     void (async () => {
       for (const stop of stops) await stop();

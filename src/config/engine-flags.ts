@@ -7,6 +7,8 @@ export interface EngineFlags {
   sip: Array<{ protocol: 'udp' | 'tcp'; address: string; port: number }>;
   wire: { address: string; port: number; secret: string };
   externalAddress?: string;
+  /** Not a drachtio-server flag: /metrics, /healthz, /readyz on this port (127.0.0.1 unless --metrics-address). */
+  metrics?: { address: string; port: number };
   loglevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -52,7 +54,7 @@ export function parseEngineFlags(argv: readonly string[], env: NodeJS.ProcessEnv
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [name, inline] = arg.includes('=') && arg.startsWith('--') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const takesValue = ['--contact', '-c', '--address', '--port', '--secret', '--loglevel', '-l', '--external-ip'].includes(name);
+    const takesValue = ['--contact', '-c', '--address', '--port', '--secret', '--loglevel', '-l', '--external-ip', '--metrics-port', '--metrics-address'].includes(name);
     if (!takesValue) {
       rest.push(arg);
       continue;
@@ -93,6 +95,16 @@ function applyFlag(flags: EngineFlags, name: string, value: string, errors: Flag
     case '--external-ip':
       flags.externalAddress = value;
       return;
+    case '--metrics-address':
+      flags.metrics = { address: value, port: flags.metrics?.port ?? 9464 };
+      return;
+    case '--metrics-port': {
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        errors.push({ flag: '--metrics-port', message: `"${value}" is not a port`, fix: 'give a number from 0 to 65535' });
+      } else flags.metrics = { address: flags.metrics?.address ?? '127.0.0.1', port };
+      return;
+    }
     default:
       if (!LEVELS.has(value)) {
         errors.push({ flag: '--loglevel', message: `unknown level "${value}"`, fix: `use one of ${[...LEVELS].join(', ')}` });

@@ -4,4 +4,4 @@
  * `Engine.start(options)`, or run `bin/linegate engine` with drachtio-server's flags.
  */
 export { Engine } from './engine/index.js';
-export type { EngineOptions, Listener, Protocol } from './engine/index.js';
+export type { EngineMetrics, EngineOptions, Listener, Protocol } from './engine/index.js';

@@ -45,6 +45,14 @@ export interface EngineOptions {
   logger?: WireLogger;
 }
 
+export type EngineMetrics = EngineStats & EdgeGuard['counters'] & {
+  dialogs: number;
+  clientTransactions: number;
+  serverTransactions: number;
+  transport: Record<string, number>;
+  wire: Record<string, number>;
+};
+
 export class Engine {
   /** Edge counters (scanner 403s and drops, rate limiting, bans) live in edgeCounters(). */
   readonly stats: EngineStats = {
@@ -145,6 +153,22 @@ export class Engine {
 
   edgeCounters(): Readonly<EdgeGuard['counters']> {
     return this.edge.counters;
+  }
+
+  /** Every counter and gauge of the engine, for the metrics endpoint (names are stable). */
+  metrics(): EngineMetrics {
+    const tx = this.txl.size();
+    const t = this.transport.stats();
+    const w = this.wire.stats();
+    return {
+      ...this.stats,
+      ...this.edge.counters,
+      dialogs: this.dialogs.size,
+      clientTransactions: tx.client,
+      serverTransactions: tx.server,
+      transport: { ...t },
+      wire: { ...w, apps: this.wire.apps().length },
+    };
   }
 
   dialogCount(): number {

@@ -1,3 +1,3 @@
 export { Engine } from './engine.js';
-export type { EngineOptions } from './engine.js';
+export type { EngineMetrics, EngineOptions } from './engine.js';
 export type { Listener, Protocol } from './identity.js';

@@ -14,6 +14,7 @@ export function engineMetricSpecs(read: () => EngineMetrics): MetricSpec[] {
     c('linegate_sip_parse_errors_total', 'Messages that could not be parsed or framed (answered 400 or dropped)', (m) => m.parseErrors),
     c('linegate_sip_bad_requests_total', 'Parsed requests refused by the stateless checks (400/416/505…)', (m) => m.badRequests),
     c('linegate_sip_no_app_total', 'New requests answered 503 because no app routed the method', (m) => m.noApp503),
+    c('linegate_sip_internal_errors_total', 'Messages dropped because handling them threw (a bug: see the logs)', (m) => m.internalErrors),
     c('linegate_edge_scanner_rejected_total', 'Scanner requests answered 403 (UDP)', (m) => m.scannerRejected),
     c('linegate_edge_scanner_dropped_total', 'Scanner requests dropped (TCP, or ACK)', (m) => m.scannerDropped),
     c('linegate_edge_rate_limited_total', 'Requests dropped by the per-source rate limit', (m) => m.rateLimited),

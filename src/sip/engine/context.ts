@@ -19,6 +19,8 @@ export interface EngineStats {
   parseErrors: number;
   badRequests: number;
   noApp503: number;
+  /** Exceptions thrown while handling one message (bugs); the message is dropped. */
+  internalErrors: number;
 }
 
 export interface EngineContext {

@@ -13,9 +13,9 @@ import type { CheckResult, SipMessage, SipRequest } from '../message/index.js';
 import { TransactionLayer, resolveTimers, responseDestination } from '../transaction/index.js';
 import type { TimerConfig } from '../transaction/index.js';
 import { TransportLayer } from '../transport/index.js';
-import type { Destination, Source } from '../transport/index.js';
+import type { Destination, Source, TransportStats } from '../transport/index.js';
 import { DEFAULT_WIRE_VERSION, WireServer } from '../wire/index.js';
-import type { AppConnection, WireLogger, WireMessage } from '../wire/index.js';
+import type { AppConnection, WireLogger, WireMessage, WireServerStats } from '../wire/index.js';
 import { Cdrs } from './cdrs.js';
 import { IdSource, wireBytes } from './context.js';
 import type { EngineContext, EngineStats } from './context.js';
@@ -49,14 +49,14 @@ export type EngineMetrics = EngineStats & EdgeGuard['counters'] & {
   dialogs: number;
   clientTransactions: number;
   serverTransactions: number;
-  transport: Record<string, number>;
-  wire: Record<string, number>;
+  transport: TransportStats;
+  wire: WireServerStats & { apps: number };
 };
 
 export class Engine {
   /** Edge counters (scanner 403s and drops, rate limiting, bans) live in edgeCounters(). */
   readonly stats: EngineStats = {
-    requestsIn: 0, responsesIn: 0, parseErrors: 0, badRequests: 0, noApp503: 0,
+    requestsIn: 0, responsesIn: 0, parseErrors: 0, badRequests: 0, noApp503: 0, internalErrors: 0,
   };
   private readonly clock: Clock;
   private readonly transport: TransportLayer;
@@ -83,6 +83,12 @@ export class Engine {
     }, {
       onMessage: (buf, src) => this.onMessage(buf, src),
       onFramingError: () => { this.stats.parseErrors++; },
+      // A bug in our own handling of one message must not take the engine down: count it and
+      // say so loudly (the transport keeps serving everyone else).
+      onHandlerError: (err, src) => {
+        this.stats.internalErrors++;
+        this.opts.logger?.warn({ err: err instanceof Error ? err.stack : String(err), source: src.remoteAddress }, 'error while handling a SIP message');
+      },
     });
     this.txl = new TransactionLayer({
       clock: this.clock, timers: opts.timers,

@@ -78,7 +78,8 @@ async function startEngine(flags: EngineFlags, log: Logger): Promise<Engine> {
 
 function printSoftphoneHelp(engine: Engine): void {
   const udp = engine.sipListeners().find((l) => l.protocol === 'udp');
-  const host = udp && udp.address !== '0.0.0.0' ? udp.address : '<this machine\'s IP>';
+  const bound = udp && udp.address !== '0.0.0.0' && udp.address !== '::' ? udp.address : undefined;
+  const host = bound ? (bound.includes(':') ? `[${bound}]` : bound) : '<this machine\'s IP>';
   const port = udp?.port ?? 5060;
   process.stdout.write(`
 linegate is running (demo app: answers every call, plays nothing).

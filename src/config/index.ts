@@ -1,2 +1,8 @@
 export { parseEngineFlags, readEngineFlags, parseContact, formatFlagErrors } from './engine-flags.js';
 export type { EngineFlags, FlagError, FlagResult } from './engine-flags.js';
+export { loadDialplan, parseDialplan, readDialplan, formatDialplanErrors, DEMO_SECRET_DEFAULTS, DIALPLAN_SCHEMA, Secret } from './dialplan/index.js';
+export type {
+  Dialplan, DialplanError, DialplanResult, EnvMap, LoadOptions, User, Trunk, RingPlan, RingTarget, Forwarding, ForwardDestination,
+  BlockList, CivicAddress, EmergencySettings, NotifyTarget, RegistrarSettings, DialplanLimits, SourceNetwork, TrunkOutbound, E164,
+  VoicemailService, OutboundRules, BlockedPrefix, ControlApiSettings, DigestAlgorithm, RecordingPolicy,
+} from './dialplan/index.js';

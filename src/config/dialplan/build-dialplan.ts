@@ -1,0 +1,63 @@
+/**
+ * The second pass, on a schema-valid RawDialplan: cross-field checks, number
+ * normalisation and secret resolution, giving the Dialplan the rest of linegate reads.
+ */
+import type { CountryCode } from 'libphonenumber-js/max';
+import { buildBlockedPrefixes, buildEmergency } from './build-emergency.js';
+import { buildTrunks } from './build-trunks.js';
+import { buildUsers } from './build-users.js';
+import type { Issues } from './issues.js';
+import { isKnownCountry } from './phone-number.js';
+import type { RawDialplan } from './raw-dialplan.js';
+import { TOKEN_RULE, resolveSecret } from './resolve-secret.js';
+import { checkSipUri } from './sip-uri.js';
+import type { Dialplan, EnvMap, RegistrarSettings } from './types.js';
+
+export function buildDialplan(raw: RawDialplan, file: string, env: EnvMap, issues: Issues): Dialplan {
+  const country = checkCountry(raw.defaultCountry, issues);
+  if (raw.voicemail) checkSipUri(raw.voicemail.serviceUri, ['voicemail', 'serviceUri'], issues);
+  const trunks = buildTrunks(raw.trunks, { issues, env, limits: raw.limits });
+  const emergency = buildEmergency(raw.emergency, trunks, issues);
+  const users = buildUsers(raw.users, {
+    issues,
+    env,
+    country,
+    limits: raw.limits,
+    hasVoicemailService: raw.voicemail !== undefined,
+    defaultAddress: emergency.defaultAddress,
+    emergencyNumbers: raw.emergency.numbers,
+  });
+  const token = raw.controlApi && resolveSecret(raw.controlApi.token, ['controlApi', 'token'], env, issues, TOKEN_RULE);
+  return {
+    file,
+    version: raw.version,
+    domain: raw.domain,
+    defaultCountry: raw.defaultCountry,
+    drainTimeoutS: raw.drainTimeoutS,
+    controlApi: token ? { token } : undefined,
+    registrar: checkRegistrar(raw.registrar, issues),
+    limits: { ...raw.limits },
+    voicemail: raw.voicemail && { serviceUri: raw.voicemail.serviceUri },
+    outbound: { blockedPrefixes: buildBlockedPrefixes(raw.outbound, raw.emergency.numbers, issues) },
+    users,
+    trunks,
+    emergency,
+  };
+}
+
+function checkCountry(code: string, issues: Issues): CountryCode | undefined {
+  if (isKnownCountry(code)) return code;
+  issues.add(['defaultCountry'], `"${code}" is not a country libphonenumber-js knows`, 'use an ISO 3166-1 alpha-2 code, e.g. US, GB, DE');
+  return undefined;
+}
+
+/** RFC 3261 §10.3: Min-Expires ≤ the default a REGISTER without Expires gets ≤ the maximum granted. */
+function checkRegistrar(raw: RawDialplan['registrar'], issues: Issues): RegistrarSettings {
+  const { minExpiresS: min, maxExpiresS: max, defaultExpiresS: def } = raw;
+  if (min > max) {
+    issues.add(['registrar', 'minExpiresS'], `minExpiresS (${min}) is greater than maxExpiresS (${max})`, 'make minExpiresS ≤ defaultExpiresS ≤ maxExpiresS');
+  } else if (def < min || def > max) {
+    issues.add(['registrar', 'defaultExpiresS'], `defaultExpiresS (${def}) is outside minExpiresS..maxExpiresS (${min}..${max})`, `use a value from ${min} to ${max}`);
+  }
+  return { ...raw, algorithms: [...raw.algorithms], lockout: { ...raw.lockout } };
+}

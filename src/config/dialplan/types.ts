@@ -1,0 +1,173 @@
+/**
+ * The parsed, normalised dialplan that the rest of linegate reads (issue #3).
+ * Every default is filled in, every number is E.164, secrets are resolved into
+ * Secret values, and the whole tree is deep-frozen. The YAML format it comes from is
+ * schema/dialplan.schema.json, documented in docs/dialplan.md.
+ */
+import type { Secret } from './secret.js';
+
+/** `+` followed by 2 to 15 digits, validated with libphonenumber-js. */
+export type E164 = string;
+
+export interface Dialplan {
+  /** The file it was loaded from, as given to loadDialplan. */
+  readonly file: string;
+  readonly version: 1;
+  readonly domain: string;
+  /** ISO 3166-1 alpha-2, e.g. `US`. */
+  readonly defaultCountry: string;
+  readonly drainTimeoutS: number;
+  /** Absent: the control API is disabled. */
+  readonly controlApi: ControlApiSettings | undefined;
+  readonly registrar: RegistrarSettings;
+  readonly limits: DialplanLimits;
+  /** Absent: no user has voicemail. */
+  readonly voicemail: VoicemailService | undefined;
+  readonly outbound: OutboundRules;
+  readonly users: readonly User[];
+  readonly trunks: readonly Trunk[];
+  readonly emergency: EmergencySettings;
+}
+
+export interface ControlApiSettings {
+  readonly token: Secret;
+}
+
+export type DigestAlgorithm = 'SHA-256' | 'MD5';
+
+export interface RegistrarSettings {
+  readonly minExpiresS: number;
+  readonly maxExpiresS: number;
+  readonly defaultExpiresS: number;
+  readonly nonceLifetimeS: number;
+  /** Strongest first. */
+  readonly algorithms: readonly DigestAlgorithm[];
+  readonly lockout: { readonly maxFailures: number; readonly windowS: number; readonly durationS: number };
+}
+
+export interface DialplanLimits {
+  readonly concurrentCallsPerUser: number;
+  readonly concurrentCallsPerTrunk: number;
+  readonly maxCallDurationS: number;
+}
+
+export interface VoicemailService {
+  readonly serviceUri: string;
+}
+
+export interface OutboundRules {
+  readonly blockedPrefixes: readonly BlockedPrefix[];
+}
+
+export interface BlockedPrefix {
+  /** `+` and digits (compared with E.164 numbers) or digits as dialled. */
+  readonly prefix: string;
+  readonly reason: string;
+}
+
+export interface User {
+  readonly id: string;
+  readonly displayName: string | undefined;
+  readonly businessNumber: E164 | undefined;
+  readonly extension: string;
+  readonly sip: { readonly username: string; readonly password: Secret };
+  readonly ringPlan: RingPlan;
+  readonly forwarding: Forwarding;
+  readonly dnd: boolean;
+  readonly blockList: BlockList;
+  readonly voicemail: { readonly enabled: false } | { readonly enabled: true; readonly pin: Secret };
+  readonly recording: RecordingPolicy;
+  readonly permissions: { readonly international: boolean };
+  /** Resolved: the user's own value or limits.concurrentCallsPerUser. */
+  readonly limits: { readonly concurrentCalls: number };
+  /** Resolved: the user's own address, else emergency.defaultAddress, else undefined. */
+  readonly emergencyAddress: CivicAddress | undefined;
+  readonly salesforceUserId: string | undefined;
+}
+
+export interface RingPlan {
+  readonly strategy: 'simultaneous' | 'sequential';
+  readonly timeoutS: number;
+  readonly targets: readonly RingTarget[];
+}
+
+/** Each target's timeoutS is resolved (defaults to the plan's timeoutS). */
+export type RingTarget =
+  | { readonly type: 'Devices'; readonly timeoutS: number }
+  | { readonly type: 'Number'; readonly number: E164; readonly timeoutS: number; readonly confirm: boolean };
+
+export type ForwardDestination = { readonly type: 'Voicemail' } | { readonly type: 'Number'; readonly number: E164 };
+
+export interface Forwarding {
+  readonly always: ForwardDestination | undefined;
+  readonly busy: ForwardDestination | undefined;
+  readonly noAnswer: ForwardDestination | undefined;
+  readonly unreachable: ForwardDestination | undefined;
+}
+
+export interface BlockList {
+  readonly numbers: readonly E164[];
+  readonly prefixes: readonly string[];
+  readonly anonymous: boolean;
+}
+
+export type RecordingPolicy = 'never' | 'always' | 'on-demand';
+
+/** The fields PIDF-LO civic addresses need (RFC 5139); `unit` is floor/suite/room. */
+export interface CivicAddress {
+  readonly street: string;
+  readonly unit: string | undefined;
+  readonly city: string;
+  readonly region: string;
+  readonly postalCode: string;
+  readonly country: string;
+}
+
+export interface Trunk {
+  readonly name: string;
+  readonly inbound: { readonly sources: readonly SourceNetwork[] } | undefined;
+  readonly outbound: TrunkOutbound | undefined;
+  readonly numberFormat: 'e164' | 'e164-without-plus' | 'national';
+  /** Resolved: the trunk's own value or limits.concurrentCallsPerTrunk. */
+  readonly limits: { readonly concurrentCalls: number };
+}
+
+export interface TrunkOutbound {
+  readonly uri: string;
+  readonly auth: { readonly username: string; readonly password: Secret } | undefined;
+}
+
+/** A source address or block, normalised: `127.0.0.1` becomes `127.0.0.1/32`. */
+export interface SourceNetwork {
+  readonly cidr: string;
+  readonly address: string;
+  readonly prefixLength: number;
+  readonly family: 4 | 6;
+}
+
+export interface EmergencySettings {
+  readonly numbers: readonly string[];
+  /** The name of a trunk in Dialplan.trunks (checked at load). */
+  readonly trunk: string;
+  readonly notify: readonly NotifyTarget[];
+  readonly defaultAddress: CivicAddress | undefined;
+}
+
+export type NotifyTarget = { readonly type: 'SipMessage'; readonly uri: string } | { readonly type: 'Webhook'; readonly url: string };
+
+/** One mistake in a dialplan file, with what to do about it. */
+export interface DialplanError {
+  readonly file: string;
+  /** Dotted path inside the file, e.g. `users[1].ringPlan.targets[0].timeoutS`; empty for the whole file. */
+  readonly path: string;
+  readonly message: string;
+  readonly fix: string;
+  /** 1-based position in the file, when known. */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export type DialplanResult = { readonly ok: true; readonly dialplan: Dialplan } | { readonly ok: false; readonly errors: readonly DialplanError[] };
+
+/** Environment variables secrets are resolved from (process.env, or a test's map). */
+export type EnvMap = Readonly<Record<string, string | undefined>>;

@@ -1,0 +1,119 @@
+/**
+ * Bridging the winning leg and ending the call: the places where legs are withdrawn, timers
+ * cleared and the one call.ended event emitted.
+ */
+import type { Disposition, HungUpBy, Party } from './call-event.js';
+import type { LegState } from './call-state.js';
+import { isLive } from './call-state.js';
+import type { LegTarget, SipHeaderField } from './route.js';
+import { REASON_COMPLETED_ELSEWHERE } from './sip-headers.js';
+import type { Turn } from './turn.js';
+import {
+  TIMER_MAX_DURATION,
+  cancelAllTimers,
+  cancelTimer,
+  command,
+  emit,
+  overallTimerId,
+  retireLegTimers,
+  startTimer,
+} from './turn.js';
+
+export interface FinalResponse {
+  status: number;
+  reason: string;
+  headers: readonly SipHeaderField[];
+}
+
+/**
+ * Withdraws a leg that must not connect: CANCEL while unanswered (RFC 3261 §9.1), BYE once
+ * answered (a press-1 leg, or the bridged one).
+ */
+export function withdrawLeg(t: Turn, leg: LegState, reason?: string): void {
+  retireLegTimers(t, leg);
+  if (leg.status === 'trying' || leg.status === 'ringing') {
+    command(t, reason === undefined ? { type: 'CancelLeg', legId: leg.legId } : { type: 'CancelLeg', legId: leg.legId, reason });
+    leg.status = 'cancelling';
+  } else if (leg.status === 'confirming' || leg.status === 'bridged') {
+    command(t, { type: 'ByeLeg', legId: leg.legId });
+    if (leg.status === 'confirming') leg.outcome = 'cancelled';
+    leg.status = 'ended';
+  }
+}
+
+export function withdrawLiveLegs(t: Turn, reason?: string): void {
+  for (const leg of t.s.legs) if (isLive(leg)) withdrawLeg(t, leg, reason);
+}
+
+/**
+ * The first leg to answer (or to confirm) wins: the others are CANCELled with RFC 3326
+ * Reason cause=200 so that the user's other phones do not log a missed call.
+ */
+export function bridge(t: Turn, leg: LegState): void {
+  const attempt = t.s.attempt;
+  if (!attempt) return;
+  retireLegTimers(t, leg);
+  cancelTimer(t, overallTimerId(attempt.no));
+  leg.status = 'bridged';
+  leg.outcome = 'answered';
+  withdrawLiveLegs(t, REASON_COMPLETED_ELSEWHERE);
+  command(t, { type: 'BridgeLegs', legId: leg.legId });
+  const voicemail = attempt.route.kind === 'voicemail';
+  const answeredBy = partyOf(leg.target);
+  t.s.phase = 'bridged';
+  t.s.bridge = { legId: leg.legId, at: t.at, answeredBy, voicemail };
+  if (!voicemail) emit(t, { type: 'call.answered', answeredBy });
+  if (attempt.route.maxDurationMs !== null) startTimer(t, TIMER_MAX_DURATION, attempt.route.maxDurationMs);
+}
+
+/** Ends a bridged call; whoever did not hang up gets a BYE. */
+export function endBridged(t: Turn, hungUpBy: HungUpBy): void {
+  const bridged = t.s.legs.find((l) => l.status === 'bridged');
+  if (bridged) {
+    if (hungUpBy === 'callee') bridged.status = 'ended';
+    else withdrawLeg(t, bridged);
+  }
+  if (hungUpBy !== 'caller') command(t, { type: 'ByeCaller' });
+  endCall(t, t.s.bridge?.voicemail ? 'voicemail' : 'answered', hungUpBy);
+}
+
+/** Ends a call that was never bridged: withdraw every leg, answer the caller if asked, log. */
+export function finishUnanswered(
+  t: Turn,
+  response: FinalResponse | null,
+  disposition: Disposition,
+  hungUpBy: HungUpBy,
+): void {
+  withdrawLiveLegs(t);
+  const final = response && { status: response.status, reason: response.reason, headers: response.headers };
+  if (final) command(t, { type: 'Respond', ...final });
+  endCall(t, disposition, hungUpBy, final ?? undefined);
+}
+
+function endCall(t: Turn, disposition: Disposition, hungUpBy: HungUpBy, response?: FinalResponse): void {
+  cancelAllTimers(t);
+  const bridge = t.s.bridge;
+  const durationS = bridge ? Math.ceil(Math.max(0, t.at - bridge.at) / 1000) : 0;
+  t.s.phase = 'ended';
+  t.s.end = { at: t.at, disposition, hungUpBy };
+  emit(t, {
+    type: 'call.ended',
+    disposition,
+    durationS,
+    hungUpBy,
+    ...(bridge && !bridge.voicemail ? { answeredBy: bridge.answeredBy } : {}),
+    ...(response ? { sipStatus: response.status, reason: response.reason } : {}),
+  });
+}
+
+/** How events name a leg's target: the device (instance id, else contact), or the number or mailbox URI. */
+export function partyOf(target: LegTarget): Party {
+  switch (target.kind) {
+    case 'device':
+      return { kind: 'device', deviceId: target.instanceId ?? target.contact };
+    case 'number':
+      return { kind: 'target', target: target.number };
+    case 'voicemail':
+      return { kind: 'target', target: target.uri };
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Every refusal the core decides, with the SIP status and reason phrase the caller hears and
+ * the call.ended disposition. docs/call-features.md lists the same table.
+ */
+import type { RejectDisposition, RejectRoute, RouteNotice, SipHeaderField } from './route.js';
+import { retryAfterHeader } from './sip-headers.js';
+
+interface Rejection {
+  status: number;
+  reason: string;
+  disposition: RejectDisposition;
+}
+
+export const REJECTIONS = {
+  draining: { status: 503, reason: 'Service Unavailable (draining)', disposition: 'failed' },
+  trunkAtCapacity: { status: 503, reason: 'Trunk capacity reached', disposition: 'blocked' },
+  anonymousBlocked: { status: 603, reason: 'Anonymous calls not accepted', disposition: 'blocked' },
+  callerBlocked: { status: 603, reason: 'Caller blocked', disposition: 'blocked' },
+  doNotDisturb: { status: 486, reason: 'Do Not Disturb', disposition: 'blocked' },
+  busy: { status: 486, reason: 'Busy Here', disposition: 'busy' },
+  noAnswer: { status: 480, reason: 'No Answer', disposition: 'missed' },
+  unreachable: { status: 480, reason: 'Temporarily Unavailable', disposition: 'missed' },
+  noEmergencyAddress: { status: 403, reason: 'No emergency address on file', disposition: 'blocked' },
+  callerAtLimit: { status: 403, reason: 'Concurrent call limit reached', disposition: 'blocked' },
+  internationalNotPermitted: { status: 403, reason: 'International calls not permitted', disposition: 'blocked' },
+  addressIncomplete: { status: 484, reason: 'Address Incomplete', disposition: 'failed' },
+} as const satisfies Record<string, Rejection>;
+
+export type RejectionName = keyof typeof REJECTIONS;
+
+export function reject(
+  name: RejectionName,
+  extra: { headers?: SipHeaderField[]; notice?: RouteNotice } = {},
+): RejectRoute {
+  return rejectWith(REJECTIONS[name], extra);
+}
+
+export function rejectWith(
+  r: Rejection,
+  extra: { headers?: SipHeaderField[]; notice?: RouteNotice } = {},
+): RejectRoute {
+  const route: RejectRoute = { kind: 'reject', ...r, headers: extra.headers ?? [] };
+  if (extra.notice) route.notice = extra.notice;
+  return route;
+}
+
+/** 503 with Retry-After (RFC 3261 §21.5.4): draining, or a trunk at its cap. */
+export function unavailable(name: 'draining' | 'trunkAtCapacity', retryAfterS: number): RejectRoute {
+  return reject(name, { headers: [retryAfterHeader(retryAfterS)] });
+}

@@ -1,0 +1,57 @@
+/**
+ * A user's RingPlan expanded into an Attempt: 'devices' becomes one leg per registered
+ * contact, 'number' one leg over the outbound trunk. Simultaneous = one step with every leg;
+ * sequential = one step per target, each with its own ring time, all within the overall timeout.
+ */
+import type { DecisionContext } from './decision-context.js';
+import { normaliseNumber } from './dial-string.js';
+import type { LineUser, RingPlan, Target } from './line-user.js';
+import type { Attempt, CallerId, PlannedLeg, RingStep } from './route.js';
+import { diversionHeader } from './sip-headers.js';
+
+/** The attempt, or null when no target can ring (no registered device, no number): unreachable. */
+export function ringPlanAttempt(user: LineUser, callerId: CallerId, ctx: DecisionContext): Attempt | null {
+  const plan = user.ringPlan;
+  const perTarget = plan.targets.map((t) => targetLegs(t, plan, user, callerId, ctx));
+  const steps: RingStep[] =
+    plan.strategy === 'simultaneous' ? [{ legs: perTarget.flat() }] : perTarget.map((legs) => ({ legs }));
+  const nonEmpty = steps.filter((s) => s.legs.length > 0);
+  if (nonEmpty.length === 0) return null;
+  return { steps: nonEmpty, overallTimeoutMs: seconds(plan.overallTimeoutS) };
+}
+
+function targetLegs(t: Target, plan: RingPlan, user: LineUser, callerId: CallerId, ctx: DecisionContext): PlannedLeg[] {
+  const timeoutS = plan.strategy === 'sequential' ? (t.timeoutS ?? ctx.policy.ringing.defaultTargetTimeoutS) : t.timeoutS;
+  const legs = t.kind === 'devices' ? deviceLegs(user, callerId, ctx) : [numberLeg(t.number, t.confirm, user, callerId, ctx)];
+  return timeoutS === undefined ? legs : legs.map((l) => ({ ...l, timeoutMs: seconds(timeoutS) }));
+}
+
+function deviceLegs(user: LineUser, callerId: CallerId, ctx: DecisionContext): PlannedLeg[] {
+  const devices = ctx.snapshot.registrations.get(user.id) ?? [];
+  return devices.map((d) => {
+    const target: PlannedLeg['target'] = { kind: 'device', userId: user.id, contact: d.contact };
+    if (d.instanceId !== undefined) target.instanceId = d.instanceId;
+    return { target, callerId, headers: [] };
+  });
+}
+
+/** An extra number rings with the caller's ID; Diversion (RFC 5806 follow-me) says whose call it is. */
+function numberLeg(
+  number: string,
+  confirm: boolean | undefined,
+  user: LineUser,
+  callerId: CallerId,
+  ctx: DecisionContext,
+): PlannedLeg {
+  const leg: PlannedLeg = {
+    target: { kind: 'number', number: normaliseNumber(number, ctx.policy.numbering) ?? number, trunk: ctx.policy.outboundTrunk },
+    callerId,
+    headers: [diversionHeader(user.businessNumber, 'follow-me')],
+  };
+  if (confirm) leg.confirmTimeoutMs = seconds(ctx.policy.ringing.confirmTimeoutS);
+  return leg;
+}
+
+function seconds(s: number): number {
+  return Math.max(0, Math.round(s * 1000));
+}

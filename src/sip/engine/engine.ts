@@ -256,7 +256,12 @@ export class Engine {
     const res = withContentLength(buildResponse(req, answer.status, answer.reason, { headers: answer.headers }));
     const top = topVia(req);
     const via = top ? parseVia(top.first.trim()) : null;
-    if (via) this.transmit(res, responseDestination(via, src, false));
+    if (via) return this.transmit(res, responseDestination(via, src, false));
+    // An unreadable Via (RFC 4475 §3.1.2.1) still gets its 400: on a connection the answer goes
+    // back over it (RFC 3261 §18.2.2); over UDP, to the packet's source address and port.
+    this.transmit(res, {
+      protocol: src.protocol, address: src.remoteAddress, port: src.remotePort, connectionId: src.connectionId,
+    });
   }
 
   private onAppRequest(app: AppConnection, msg: WireMessage): void {

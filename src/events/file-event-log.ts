@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { LinegateError, systemClock, type Clock } from '../shared/index.js';
 import type { CallEvent } from './call-event.js';
 import { ConsumerGroup, formatGroupsFile, parseGroupsFile, type GroupSnapshot } from './consumer-group.js';
-import { writeFileDurably } from './durable-file.js';
+import { writeFileDurably } from '../shared/index.js';
 import type { EventLog, EventLogOptions, LoggedEvent } from './event-log.js';
 import { GroupCommit } from './group-commit.js';
 import { encodeFrame, type ScannedLine } from './log-frame.js';

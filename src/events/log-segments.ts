@@ -8,7 +8,7 @@
  */
 import { open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncDirectory } from './durable-file.js';
+import { syncDirectory } from '../shared/index.js';
 import { scanLines, type ScannedLine } from './log-frame.js';
 
 interface Segment {

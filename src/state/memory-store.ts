@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { LinegateError, systemClock, type Clock, type TimerHandle } from '../shared/index.js';
 import { liveBindings, prune, putBindingIn, removeAllIn, removeBindingIn, type BindingTable } from './binding-rules.js';
-import { writeFileDurably } from './durable-file.js';
+import { writeFileDurably } from '../shared/index.js';
 import type { Json, JsonObject } from './json.js';
 import { COUNTERS, counterKey, kvKey, nonceKey, RECENT_CALLS_MAX, RECENT_CALLS_TTL_MS, recentCallsKey, registrationKey, settingsKey } from './keys.js';
 import { entryExpiry, type Entry, type EntryKind, type EntryOf } from './memory-entry.js';

@@ -4,6 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { freeSipPort } from './ports.js';
@@ -43,7 +45,11 @@ export async function startSipp(o: SippOptions): Promise<SippRun> {
   args.push('-i', '127.0.0.1', '-p', String(port), '-m', String(o.calls ?? 1));
   args.push('-t', o.transport === 'tcp' ? 't1' : 'u1');
   args.push('-timeout', `${o.timeoutS ?? 20}s`, '-timeout_error', '-nostdin', '-trace_err');
-  args.push('-error_file', `/dev/stderr`);
+  // Not /dev/stderr: Node's stdio pipes are sockets, which sipp cannot open by path
+  // (ENXIO), so its error trace was lost. It goes to a file that is appended to output.
+  const errorDir = mkdtempSync(path.join(tmpdir(), 'linegate-sipp-'));
+  const errorFile = path.join(errorDir, 'errors.log');
+  args.push('-error_file', errorFile);
   if (o.service) args.push('-s', o.service);
   for (const [k, v] of Object.entries(o.keys ?? {})) args.push('-key', k, v);
   args.push(...(o.extra ?? []));
@@ -52,9 +58,20 @@ export async function startSipp(o: SippOptions): Promise<SippRun> {
   let output = '';
   child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+  const errors = (): string => {
+    let text = '';
+    try {
+      text = readFileSync(errorFile, 'utf8');
+    } catch {
+      // no error trace written
+    }
+    rmSync(errorDir, { recursive: true, force: true });
+    return text ? `\n--- sipp error trace ---\n${text}` : '';
+  };
+  // 'close', not 'exit': only then has all of stdout/stderr been read.
   const done = new Promise<{ code: number | null; output: string }>((resolve) => {
-    child.on('exit', (code) => resolve({ code, output }));
-    child.on('error', (err) => resolve({ code: -1, output: `${output}\n${String(err)}` }));
+    child.on('close', (code) => resolve({ code, output: output + errors() }));
+    child.on('error', (err) => resolve({ code: -1, output: `${output}\n${String(err)}${errors()}` }));
   });
   return { port, child, done, kill: () => { if (child.exitCode === null) child.kill('SIGKILL'); } };
 }

@@ -39,12 +39,18 @@ export function parseAppMessage(text: string): AppMessageResult {
   return { ok: true, message: parsed.message };
 }
 
+/** Names whose RFC spelling the simple rule below would get wrong. */
+const CANONICAL = new Map(['RAck', 'RSeq', 'CSeq', 'Call-ID', 'WWW-Authenticate', 'SIP-ETag', 'SIP-If-Match', 'MIME-Version', 'P-Asserted-Identity']
+  .map((n) => [n.toLowerCase(), n]));
+
 /**
  * Extension header names are re-cased the way sofia does (first letter and each letter
  * after '-' upper-cased), except X- headers, which apps often match case-sensitively.
  */
 export function recaseHeaderName(name: string): string {
   if (name.length > 1 && (name[0] === 'X' || name[0] === 'x') && name[1] === '-') return name;
+  const canonical = CANONICAL.get(name.toLowerCase());
+  if (canonical) return canonical;
   let out = '';
   let upper = true;
   for (const ch of name) {

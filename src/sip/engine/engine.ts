@@ -11,7 +11,7 @@ import type { EdgeVerdict } from '../edge/index.js';
 import { buildResponse, checkRequest, getHeader, parseVia, rejectUnparsable, checkResponse, parseMessage, withContentLength } from '../message/index.js';
 import type { CheckResult, SipMessage, SipRequest } from '../message/index.js';
 import { TransactionLayer, resolveTimers, responseDestination } from '../transaction/index.js';
-import type { TimerConfig } from '../transaction/index.js';
+import type { ClientTransaction, ServerTransaction, TimerConfig } from '../transaction/index.js';
 import { TransportLayer } from '../transport/index.js';
 import type { Destination, Source, TransportStats } from '../transport/index.js';
 import { DEFAULT_WIRE_VERSION, WireServer } from '../wire/index.js';
@@ -92,7 +92,7 @@ export class Engine {
     });
     this.txl = new TransactionLayer({
       clock: this.clock, timers: opts.timers,
-      transmit: (msg, dest) => this.transmit(msg, dest),
+      transmit: (msg, dest, tx) => this.transmit(msg, dest, tx),
     }, {
       onRequest: (req, src, stx) => this.onNewRequest(req, src, stx),
       onAck: (req, src) => { if (!this.proxy.handlesAck(req)) this.uas.onAck(req, src); },
@@ -201,8 +201,13 @@ export class Engine {
     this.transport.destroy();
   }
 
-  private transmit(msg: SipMessage, dest: Destination): void {
-    void this.transport.send(dest, wireBytes(msg));
+  /**
+   * A send that fails for a transaction (TCP connection refused, …) is reported to it, so the
+   * caller hears 503 at once instead of a 408 after timer B (RFC 3261 §8.1.3.1, §17.1.4).
+   */
+  private transmit(msg: SipMessage, dest: Destination, tx?: ServerTransaction | ClientTransaction): void {
+    const sent = this.transport.send(dest, wireBytes(msg));
+    if (tx) void sent.then((r) => { if (!r.ok) this.txl.transportError(tx, r.error); });
   }
 
   /** Every datagram and TCP frame: edge defence, parse, sanity checks, then the transaction layer. */

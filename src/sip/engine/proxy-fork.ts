@@ -158,7 +158,12 @@ export class ProxyFork {
     if (b.final) return;
     b.final = res;
     this.ctx.clock.clearTimeout(b.timer);
-    this.branches.delete(b);
+    if (!this.branches.delete(b)) {
+      // A branch we already gave up on (cancelled after another answered): a 2xx from it
+      // still goes upstream (§16.7 step 5); anything else is forgotten.
+      if (res.status < 300) this.ctx.sendStateless(this.upstream(res), this.stx.responseDestination);
+      return;
+    }
     if (src) this.hooks.onTargetFinal(res, src);
     if (res.status >= 200 && res.status < 300) {
       // §16.7 step 5: a 2xx goes upstream at once; the other branches are cancelled with a
@@ -166,6 +171,9 @@ export class ProxyFork {
       this.answered = true;
       this.stx.respond(this.upstream(res));
       for (const other of this.branches) this.cancelBranch(other, [COMPLETED_ELSEWHERE]);
+      // srf expects `done` right after the 2xx row (wire protocol §6.1): the cancelled
+      // branches finish on their own and are no longer reported.
+      this.branches.clear();
       this.pending.length = 0;
       return this.maybeFinish();
     }

@@ -21,7 +21,7 @@ peers: $(APT_STAMP)
 $(APT_STAMP): | deps
 	@need=""; \
 	command -v sipp >/dev/null || need="$$need sip-tester"; \
-	command -v redis-server >/dev/null || need="$$need redis-server"; \
+	command -v redis-server >/dev/null || need="$$need redis-server"; command -v baresip >/dev/null || need="$$need baresip"; \
 	if [ -n "$$need" ]; then \
 	  echo "installing from Debian:$$need"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$need; \

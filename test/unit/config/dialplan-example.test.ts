@@ -93,7 +93,7 @@ describe('dialplan normalisation', () => {
     assert.equal(d.voicemail, undefined);
     assert.deepEqual(d.registrar, {
       minExpiresS: 60, maxExpiresS: 3600, defaultExpiresS: 600, nonceLifetimeS: 300,
-      algorithms: ['SHA-256', 'MD5'], lockout: { maxFailures: 5, windowS: 300, durationS: 900 },
+      algorithms: ['MD5', 'SHA-256'], lockout: { maxFailures: 5, windowS: 300, durationS: 900 },
     });
     assert.deepEqual(d.limits, { concurrentCallsPerUser: 4, concurrentCallsPerTrunk: 100, maxCallDurationS: 14400 });
     const alice = d.users[0];

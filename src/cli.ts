@@ -1,11 +1,14 @@
 /**
  * `bin/linegate` — composition root for the command line.
  *   linegate engine [drachtio-server flags]   the embedded SIP engine alone
- *   linegate run    [drachtio-server flags]   engine + the demo app (what `make run` starts)
+ *   linegate run    [drachtio-server flags]   engine + registrar + call shell on dialplans/example.yaml (what `make run` starts)
  */
 import { formatFlagErrors, readEngineFlags } from './config/index.js';
 import type { EngineFlags } from './config/index.js';
-import { startDemoApp } from './b2bua/index.js';
+import type { Dialplan } from './config/index.js';
+import { DEMO_SECRET_DEFAULTS } from './config/index.js';
+import { startLineGate } from './main.js';
+import type { ControlApiInfo } from './main.js';
 import { engineMetricSpecs } from './engine-metrics.js';
 import { createLogger, createRegistry, exposeMetrics, ObservabilityServer } from './observability/index.js';
 import type { Logger } from './observability/index.js';
@@ -15,7 +18,7 @@ const USAGE = `usage: linegate <command> [options]
 
 commands:
   engine   run the embedded SIP engine (a drop-in for drachtio-server)
-  run      run the engine with the demo app answering calls (what 'make run' does)
+  run      run the engine with the business-line app on dialplans/example.yaml (what 'make run' does)
 
 engine options (drachtio-server's):
   --contact "sip:HOST:PORT;transport=udp,tcp"   SIP listener (repeatable; default sip:127.0.0.1:5060)
@@ -48,16 +51,23 @@ export async function main(argv: string[]): Promise<void> {
   const log = createLogger(parsed.flags.loglevel);
   const engine = await startEngine(parsed.flags, log);
   const stops: Array<() => Promise<void>> = [];
-  if (command === 'run') {
-    const app = await startDemoApp({ host: parsed.flags.wire.address, port: engine.wireAddress().port, secret: parsed.flags.wire.secret, logger: log });
-    stops.push(() => app.stop());
-    printSoftphoneHelp(engine);
-  }
   let draining = false;
+  const registry = createRegistry();
+  // /readyz follows the call shell's drain when there is one (architecture §3).
+  let shellDraining = (): boolean => false;
+  if (command === 'run') {
+    const app = await startLineGate({ flags: parsed.flags, engine, log, registry });
+    if (!app) {
+      await engine.close();
+      return;
+    }
+    shellDraining = () => app.shell.isDraining();
+    stops.push(() => app.drain(), () => app.close());
+    printSoftphoneHelp(engine, app.dialplan, app.controlApi);
+  }
   if (parsed.flags.metrics) {
-    const registry = createRegistry();
     exposeMetrics(registry, engineMetricSpecs(() => engine.metrics()));
-    const http = new ObservabilityServer({ ...parsed.flags.metrics, registry, ready: () => !draining });
+    const http = new ObservabilityServer({ ...parsed.flags.metrics, registry, ready: () => !draining && !shellDraining() });
     await http.start();
     log.info({ metrics: http.address() }, 'metrics endpoint listening');
     stops.push(() => http.close());
@@ -76,19 +86,27 @@ async function startEngine(flags: EngineFlags, log: Logger): Promise<Engine> {
   return engine;
 }
 
-function printSoftphoneHelp(engine: Engine): void {
+function printSoftphoneHelp(engine: Engine, dialplan: Dialplan, control: ControlApiInfo | undefined): void {
   const udp = engine.sipListeners().find((l) => l.protocol === 'udp');
   const bound = udp && udp.address !== '0.0.0.0' && udp.address !== '::' ? udp.address : undefined;
   const host = bound ? (bound.includes(':') ? `[${bound}]` : bound) : '<this machine\'s IP>';
   const port = udp?.port ?? 5060;
+  const users = dialplan.users.map((u) => {
+    // Only the published demo defaults are printed; a password set in the environment never is.
+    const { envName } = u.sip.password;
+    const demo = DEMO_SECRET_DEFAULTS[envName];
+    const pw = demo !== undefined && u.sip.password.reveal() === demo ? demo : `($${envName})`;
+    return `  ${u.sip.username.padEnd(8)} password ${pw.padEnd(16)} extension ${u.extension}${u.businessNumber ? `  ${u.businessNumber}` : ''}`;
+  }).join('\n');
   process.stdout.write(`
-linegate is running (demo app: answers every call, plays nothing).
-Point a softphone at it:
-  SIP server / domain : ${host}:${port}  (UDP or TCP)
-  user / password     : any (the demo app accepts every REGISTER)
-  then call any number, e.g. sip:100@${host}:${port}
-Try it with sipp:  sipp -sn uac -m 1 ${host === '<this machine\'s IP>' ? '127.0.0.1' : host}:${port}
-Press Ctrl-C to stop (a second Ctrl-C forces exit).
+linegate is running (dialplan ${dialplan.file}, domain ${dialplan.domain}).
+Point two softphones at it:
+  SIP server / proxy  : ${host}:${port}  (UDP or TCP)
+  domain / realm      : ${dialplan.domain}
+${users}
+  then dial the other's extension; the trunk "${dialplan.trunks[0]?.name ?? '-'}" answers at its outbound URI.
+${controlLine(control)}
+Press Ctrl-C to stop (the first drains calls, a second forces exit).
 `);
 }
 
@@ -110,4 +128,9 @@ function installSignals(log: Logger, stops: Array<() => Promise<void>>, onDrain:
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
+}
+
+function controlLine(control: ControlApiInfo | undefined): string {
+  if (!control) return 'Control API: off (the dialplan has no controlApi section).';
+  return `Control API: ${control.url}  (Authorization: Bearer <token from $${control.tokenEnv}>; docs at ${control.url}/openapi.yaml)`;
 }

@@ -1,0 +1,295 @@
+/**
+ * The B2BUA shell (issue #3 "Calls in/out"): for each INVITE it finds where the call comes
+ * from (a trunk by source address, else a device authenticated by the Registrar), builds
+ * the core's inputs from the dialplan and the Store, starts a CallSession and hands it the
+ * decision. Counters of calls in progress (per user, per trunk) are taken once a call is
+ * admitted and released when its session settles, on every path.
+ *
+ * It is also the control API's CallControl: click-to-call (click-to-call-session.ts),
+ * notes and opportunity tags on live calls (live-calls.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { CallRequest, CallSource, LineUser, NumberingPlan, Route, Snapshot } from '../../call/index.js';
+import { decideInbound, decideOutbound, findCallee, isAnonymous } from '../../call/index.js';
+import type { Dialplan, User } from '../../config/index.js';
+import type { CallEvent } from '../../events/index.js';
+import { LinegateError } from '../../shared/index.js';
+import type { Clock } from '../../shared/index.js';
+import type { CounterName, Store } from '../../state/index.js';
+import { CallSequence, effectiveSettings, readStoredSettings } from '../control/index.js';
+import type { CallControl, ClickToCallOptions } from '../control/index.js';
+import type { CallMetrics } from './call-metrics.js';
+import { NO_CALL_METRICS } from './call-metrics.js';
+import type { CallRegistrar, ReachableDevice } from './call-registrar.js';
+import { isAuthenticated } from './call-registrar.js';
+import { callRequestOf, recogniseSource } from './call-source.js';
+import type { SessionDeps } from './call-session.js';
+import { CallSession } from './call-session.js';
+import { clickToCallPlan, clickToCallRequest } from './click-to-call.js';
+import { ClickToCallSession } from './click-to-call-session.js';
+import type { ContactDirectory } from './contact-directory.js';
+import { lookupWithin } from './contact-directory.js';
+import type { Fetch } from './emergency-notifier.js';
+import { EmergencyNotifier } from './emergency-notifier.js';
+import { CallEventWriter } from './event-writer.js';
+import type { EventSink } from './event-writer.js';
+import type { EndedCallRecorder } from './live-calls.js';
+import { LiveCalls } from './live-calls.js';
+import { numberingFor } from './numbers.js';
+import { lineUserOf, policyFor, RETRY_AFTER_S, withEffectiveSettings } from './line-users.js';
+import { RecentCallRecorder } from './recent-calls.js';
+import type { ShellRequest, ShellResponse, ShellSrf } from './shell-srf.js';
+
+export interface CallShellOptions {
+  srf: ShellSrf;
+  dialplan: Dialplan;
+  store: Store;
+  events: EventSink;
+  registrar: CallRegistrar;
+  clock: Clock;
+  logger: Logger;
+  directory?: ContactDirectory;
+  /** Time budget of a directory lookup; default 150 ms. */
+  directoryBudgetMs?: number;
+  /** Where voicemail routes go until the media issue provides the service; default the dialplan's. */
+  voicemailUri?: string;
+  fetch?: Fetch;
+  /** Default Date.now: the wall-clock `at` of inputs and events. */
+  epochNow?: () => number;
+  /** Default Math.random: glare retry waits. */
+  random?: () => number;
+  /** Where ended calls' last event seq goes; default a CallSequence on `store`. */
+  sequence?: EndedCallRecorder;
+  metrics?: CallMetrics;
+}
+
+type AnySession = CallSession | ClickToCallSession;
+
+interface Held {
+  name: CounterName;
+  id: string;
+}
+
+export class CallShell implements CallControl {
+  private readonly sessions = new Map<AnySession, Held[]>();
+  private readonly users: LineUser[];
+  private readonly dialplanUsers: ReadonlyMap<string, User>;
+  private readonly live: LiveCalls;
+  private readonly recent: RecentCallRecorder;
+  private readonly metrics: CallMetrics;
+  private readonly notifier: EmergencyNotifier;
+  private readonly log: Logger;
+  private readonly numbering: NumberingPlan;
+  private draining = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly o: CallShellOptions) {
+    this.users = o.dialplan.users.map(lineUserOf);
+    this.dialplanUsers = new Map(o.dialplan.users.map((u) => [u.id, u]));
+    this.log = o.logger.child({ component: 'call-shell' });
+    this.live = new LiveCalls(o.sequence ?? new CallSequence(o.store), () => this.epochNow(), this.log);
+    this.recent = new RecentCallRecorder(o.store, this.log);
+    this.metrics = o.metrics ?? NO_CALL_METRICS;
+    this.numbering = numberingFor(o.dialplan.defaultCountry);
+    const fetchFn: Fetch = o.fetch ?? ((url, init) => fetch(url, init));
+    this.notifier = new EmergencyNotifier(o.dialplan.emergency.notify, o.srf, fetchFn, this.log);
+  }
+
+  /** Routes INVITEs of the srf to this shell. */
+  start(): void {
+    this.o.srf.invite((req, res) => {
+      this.onInvite(req, res).catch((err: unknown) => {
+        this.log.error({ err: String(err) }, 'INVITE handling failed');
+        if (!res.finalResponseSent) res.send(500, 'Server Internal Error');
+      });
+    });
+  }
+
+  /** New calls get 503 + Retry-After (emergency calls excepted); calls in progress go on. */
+  drain(): void {
+    this.draining = true;
+  }
+
+  isDraining(): boolean {
+    return this.draining;
+  }
+
+  activeCalls(): number {
+    return this.sessions.size;
+  }
+
+  /** Resolves true when no call is left, false if `timeoutMs` passes first. */
+  whenIdle(timeoutMs: number): Promise<boolean> {
+    if (this.sessions.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = this.o.clock.setTimeout(() => resolve(false), timeoutMs);
+      this.idleWaiters.push(() => { this.o.clock.clearTimeout(timer); resolve(true); });
+    });
+  }
+
+  /** Forced drain: ends every call in progress but emergency calls (architecture §3). */
+  endAll(): void {
+    for (const s of [...this.sessions.keys()]) {
+      if (s instanceof CallSession) s.feed({ type: 'Drain', force: true, retryAfterS: RETRY_AFTER_S, at: 0 });
+      else s.forceEnd();
+    }
+  }
+
+  /**
+   * CallControl: RFC 3725 flow I (click-to-call-session.ts). The destination is decided as
+   * a call out from the user's device would be; refusals reject with a LinegateError.
+   */
+  async clickToCall(userId: string, destination: string, opts: ClickToCallOptions = {}): Promise<{ callId: string }> {
+    const base = this.users.find((u) => u.id === userId);
+    if (!base) throw new LinegateError('USER_NOT_FOUND', `no user ${userId}`);
+    const callId = randomUUID();
+    const request = clickToCallRequest(callId, base, destination);
+    const decided = await this.decide(request, userId);
+    const devices = await this.o.registrar.lookup(userId);
+    const plan = clickToCallPlan({ callId, user: decided.user, destination, route: decided.route, dialplan: this.o.dialplan, devices, known: decided.devices });
+    const log = this.log.child({ callId, clickToCall: true });
+    const deps = this.sessionDeps(log, callId, () => [userId]);
+    const session = new ClickToCallSession({ ...deps, onSettled: (s) => this.settled(s, callId) }, plan);
+    this.sessions.set(session, []);
+    await this.hold(session, heldFor(request, decided.route, userId));
+    session.start();
+    if (opts.opportunityId !== undefined) deps.events.annotate(callId, userId, this.epochNow(), { type: 'opportunity.tagged', opportunityId: opts.opportunityId });
+    return { callId };
+  }
+
+  /** CallControl: note.added with the live call's next seq; CALL_NOT_ACTIVE when it is not live here. */
+  addNote(callId: string, userId: string, text: string): Promise<void> {
+    return this.live.annotate(callId, userId, { type: 'note.added', text });
+  }
+
+  tagOpportunity(callId: string, userId: string, opportunityId: string): Promise<void> {
+    return this.live.annotate(callId, userId, { type: 'opportunity.tagged', opportunityId });
+  }
+
+  private async onInvite(req: ShellRequest, res: ShellResponse): Promise<void> {
+    const source = await this.sourceOf(req, res);
+    if (!source) return;
+    const request = callRequestOf(req, source, this.o.dialplan);
+    const owner = source.kind === 'device' ? source.userId : findCallee(this.users, request.to, this.numbering)?.id;
+    if (!owner) return res.send(404, 'Not Found');
+    await this.withDisplayName(request);
+    const log = this.log.child({ callId: request.callId });
+    // Called only on a note/tag, after the session exists.
+    const users = (): string[] => [owner, ...(session.state.calleeUserId ? [session.state.calleeUserId] : [])];
+    const deps = this.sessionDeps(log, request.callId, users);
+    const session = new CallSession({ ...deps, onSettled: (s) => this.settled(s, request.callId) }, req, res, { request, userId: owner });
+    this.sessions.set(session, []);
+    const decided = await this.decide(request, owner);
+    session.legContext = { dialplan: this.o.dialplan, offer: req.body || undefined, devices: decided.devices };
+    await this.hold(session, heldFor(request, decided.route, owner));
+    session.feed({ type: 'Decided', route: decided.route, at: 0 });
+  }
+
+  private async sourceOf(req: ShellRequest, res: ShellResponse): Promise<CallSource | undefined> {
+    const recognised = recogniseSource(req, this.o.dialplan);
+    if (recognised) return recognised;
+    const auth = await this.o.registrar.authenticate(req, res);
+    return isAuthenticated(auth) ? { kind: 'device', userId: auth.userId } : undefined;
+  }
+
+  private async withDisplayName(request: CallRequest): Promise<void> {
+    const number = request.from.number;
+    if (!this.o.directory || request.from.display || isAnonymous(request.from) || !number) return;
+    const name = await lookupWithin(this.o.directory, number, this.o.directoryBudgetMs ?? 150, this.o.clock);
+    if (name) request.from.display = name;
+  }
+
+  private async decide(request: CallRequest, owner: string): Promise<{ route: Route; devices: Map<string, ReachableDevice>; user: LineUser }> {
+    const policy = policyFor(this.o.dialplan, this.draining, this.o.voicemailUri ?? this.o.dialplan.voicemail?.serviceUri ?? '');
+    const callee = request.direction === 'inbound' ? owner : findCallee(this.users, request.to, policy.numbering)?.id;
+    const concerned = [...new Set([owner, ...(callee ? [callee] : [])])];
+    const directory = await Promise.all(this.users.map(async (u) =>
+      concerned.includes(u.id) ? this.withRuntimeSettings(u) : u));
+    const { snapshot, devices } = await this.snapshot(concerned);
+    const ctx = { policy, snapshot, directory };
+    const user = directory.find((u) => u.id === owner) as LineUser;
+    const route = request.direction === 'inbound' ? decideInbound(request, user, ctx) : decideOutbound(request, user, ctx);
+    this.metrics.decision(route.kind === 'reject' ? `reject-${route.disposition}` : route.kind);
+    return { route, devices, user };
+  }
+
+  /** effectiveSettings(): the control API's merge, so what the API writes is what calls read. */
+  private async withRuntimeSettings(u: LineUser): Promise<LineUser> {
+    const user = this.dialplanUsers.get(u.id);
+    if (!user) return u;
+    const stored = readStoredSettings((await this.o.store.getSettings(u.id))?.settings);
+    return withEffectiveSettings(u, effectiveSettings(user, stored));
+  }
+
+  private async snapshot(userIds: readonly string[]): Promise<{ snapshot: Snapshot; devices: Map<string, ReachableDevice> }> {
+    const byUser = new Map<string, number>();
+    const byTrunk = new Map<string, number>();
+    const registrations = new Map<string, { contact: string; instanceId?: string }[]>();
+    const devices = new Map<string, ReachableDevice>();
+    await Promise.all([
+      ...userIds.map(async (id) => {
+        byUser.set(id, (await this.o.store.getCounter('calls.user', id)).value);
+        const live = await this.o.registrar.lookup(id);
+        registrations.set(id, live.map((d) => (d.instanceId ? { contact: d.uri, instanceId: d.instanceId } : { contact: d.uri })));
+        for (const d of live) devices.set(d.uri, d);
+      }),
+      ...this.o.dialplan.trunks.map(async (t) => byTrunk.set(t.name, (await this.o.store.getCounter('calls.trunk', t.name)).value)),
+    ]);
+    return { snapshot: { activeCallsByUser: byUser, activeCallsByTrunk: byTrunk, registrations }, devices };
+  }
+
+  /** Takes the call's counters; a call that settled meanwhile gives them back at once. */
+  private async hold(session: AnySession, held: Held[]): Promise<void> {
+    await Promise.all(held.map((h) => this.o.store.incrCounter(h.name, h.id)));
+    const list = this.sessions.get(session);
+    if (list) list.push(...held);
+    else await this.release(held);
+  }
+
+  private release(held: readonly Held[]): Promise<unknown> {
+    return Promise.all(held.map((h) => this.o.store.decrCounter(h.name, h.id))).catch((err: unknown) =>
+      this.log.error({ err: String(err) }, 'counter release failed'));
+  }
+
+  private epochNow(): number {
+    return this.o.epochNow?.() ?? Date.now();
+  }
+
+  /** A call's event writer (registered as live for annotations) and the rest of its deps. */
+  private sessionDeps(log: Logger, callId: string, users: () => readonly string[]): Omit<SessionDeps, 'onSettled'> {
+    const events = new CallEventWriter(this.o.events, (err, ev) =>
+      log.error({ err: String(err), type: ev.type, seq: ev.seq }, 'call event not written'),
+    (ev, ms) => this.observe(ev, ms));
+    this.live.add(callId, events, users);
+    return {
+      srf: this.o.srf, clock: this.o.clock, log, events, notifier: this.notifier,
+      epochNow: () => this.epochNow(),
+      random: this.o.random ?? Math.random,
+    };
+  }
+
+  private async observe(ev: CallEvent, appendMs: number): Promise<void> {
+    this.metrics.appended(ev, appendMs);
+    await this.recent.record(ev);
+  }
+
+  /** A session settled: counters back, last seq recorded for the API, idle waiters told. */
+  private settled(s: AnySession, callId: string): void {
+    const held = this.sessions.get(s) ?? [];
+    this.sessions.delete(s);
+    void this.release(held);
+    void this.live.ended(callId);
+    if (this.sessions.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+}
+
+/** The counters a call occupies: its user(s) and the trunks it uses. Refused calls take none. */
+function heldFor(request: CallRequest, route: Route, owner: string): Held[] {
+  if (route.kind === 'reject') return [];
+  const held: Held[] = [{ name: 'calls.user', id: owner }];
+  if (route.kind === 'ring' && route.internal && route.userId !== owner) held.push({ name: 'calls.user', id: route.userId });
+  if (request.source.kind === 'trunk') held.push({ name: 'calls.trunk', id: request.source.trunk });
+  if (route.kind === 'external' || route.kind === 'emergency') held.push({ name: 'calls.trunk', id: route.trunk });
+  return held;
+}

@@ -1,0 +1,177 @@
+/**
+ * The core's view of the dialplan: LineUser (dialplan user merged with the user's runtime
+ * settings from the Store) and Policy. The shell uses withEffectiveSettings (the control
+ * API's format and merge); withSettings is the older field-by-field reader (no longer used by the shell). Runtime settings override the dialplan's defaults
+ * field by field; a malformed field is ignored (the dialplan value stays), never an error:
+ * settings are written by the control API and must not be able to fail a call.
+ *
+ * Runtime settings read here (Store.getSettings(userId).settings):
+ *   dnd: boolean
+ *   forwarding: { always?, busy?, noAnswer?, unreachable?: E.164 string | null }
+ *   blockList: { numbers?: string[], prefixes?: string[] }
+ *   blockAnonymous: boolean
+ *   emergencyAddress: { street, unit?, city, region, postalCode, country } | null
+ */
+import type { BlockList, EmergencyAddress, Forwarding, LineUser, Policy, RingPlan, Target } from '../../call/index.js';
+import type { CivicAddress, Dialplan, ForwardDestination, User } from '../../config/index.js';
+import type { Json, JsonObject } from '../../state/index.js';
+import { FORWARD_RULES } from '../control/index.js';
+import type { EffectiveSettings } from '../control/index.js';
+import { numberingFor } from './numbers.js';
+
+/** Retry-After (s) sent with 503 while draining or at a trunk's cap. */
+export const RETRY_AFTER_S = 30;
+
+export function policyFor(dialplan: Dialplan, draining: boolean, voicemailUri: string): Policy {
+  const outbound = dialplan.trunks.find((t) => t.outbound !== undefined)?.name ?? dialplan.emergency.trunk;
+  return {
+    domain: dialplan.domain,
+    emergencyNumbers: dialplan.emergency.numbers,
+    emergencyTrunk: dialplan.emergency.trunk,
+    outboundTrunk: outbound,
+    blockedPrefixes: dialplan.outbound.blockedPrefixes,
+    voicemailUri,
+    maxCallDurationS: dialplan.limits.maxCallDurationS,
+    trunks: new Map(dialplan.trunks.map((t) => [t.name, { maxConcurrentCalls: t.limits.concurrentCalls }])),
+    draining,
+    retryAfterS: RETRY_AFTER_S,
+    numbering: numberingFor(dialplan.defaultCountry),
+    ringing: { defaultTargetTimeoutS: 20, confirmTimeoutS: 10 },
+  };
+}
+
+/** The dialplan user as the core sees it, before runtime settings. */
+export function lineUserOf(user: User): LineUser {
+  const lineUser: LineUser = {
+    id: user.id,
+    businessNumber: user.businessNumber ?? '',
+    extension: user.extension,
+    ringPlan: ringPlanOf(user),
+    dnd: user.dnd,
+    forwarding: forwardingOf(user),
+    blockList: { numbers: user.blockList.numbers, prefixes: user.blockList.prefixes },
+    blockAnonymous: user.blockList.anonymous,
+    voicemail: { enabled: user.voicemail.enabled },
+    permissions: { international: user.permissions.international },
+    limits: { maxConcurrentCalls: user.limits.concurrentCalls },
+  };
+  if (user.displayName !== undefined) lineUser.displayName = user.displayName;
+  if (user.emergencyAddress) lineUser.emergencyAddress = addressOf(user.emergencyAddress);
+  return lineUser;
+}
+
+/** Applies runtime settings over the dialplan user (see the file comment for the format). */
+export function withSettings(user: LineUser, settings: JsonObject | undefined): LineUser {
+  if (!settings) return user;
+  const out: LineUser = { ...user };
+  if (typeof settings.dnd === 'boolean') out.dnd = settings.dnd;
+  if (typeof settings.blockAnonymous === 'boolean') out.blockAnonymous = settings.blockAnonymous;
+  const fwd = objectOf(settings.forwarding);
+  if (fwd) out.forwarding = mergeForwarding(user.forwarding, fwd);
+  const bl = objectOf(settings.blockList);
+  if (bl) out.blockList = mergeBlockList(user.blockList, bl);
+  if (settings.emergencyAddress === null) delete out.emergencyAddress;
+  const addr = emergencyAddressOf(settings.emergencyAddress);
+  if (addr) out.emergencyAddress = addr;
+  return out;
+}
+
+function ringPlanOf(user: User): RingPlan {
+  const targets: Target[] = user.ringPlan.targets.map((t) =>
+    t.type === 'Devices'
+      ? { kind: 'devices', timeoutS: t.timeoutS }
+      : { kind: 'number', number: t.number, timeoutS: t.timeoutS, confirm: t.confirm },
+  );
+  return { strategy: user.ringPlan.strategy, targets, overallTimeoutS: user.ringPlan.timeoutS };
+}
+
+/** A forward "to voicemail" is the core's voicemail fallback already: only numbers are kept. */
+function forwardingOf(user: User): Forwarding {
+  const number = (d: ForwardDestination | undefined): string | undefined => (d?.type === 'Number' ? d.number : undefined);
+  const out: Forwarding = {};
+  const pairs: Array<[keyof Forwarding, string | undefined]> = [
+    ['always', number(user.forwarding.always)],
+    ['busy', number(user.forwarding.busy)],
+    ['noAnswer', number(user.forwarding.noAnswer)],
+    ['unreachable', number(user.forwarding.unreachable)],
+  ];
+  for (const [k, v] of pairs) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+function mergeForwarding(base: Forwarding, fwd: JsonObject): Forwarding {
+  const out: Forwarding = { ...base };
+  for (const k of ['always', 'busy', 'noAnswer', 'unreachable'] as const) {
+    const v = fwd[k];
+    if (v === null) delete out[k];
+    else if (typeof v === 'string' && v !== '') out[k] = v;
+  }
+  return out;
+}
+
+function mergeBlockList(base: BlockList, bl: JsonObject): BlockList {
+  return {
+    numbers: stringsOf(bl.numbers) ?? base.numbers,
+    prefixes: stringsOf(bl.prefixes) ?? base.prefixes,
+  };
+}
+
+function addressOf(a: CivicAddress): EmergencyAddress {
+  const out: EmergencyAddress = { street: a.street, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country };
+  if (a.unit !== undefined) out.unit = a.unit;
+  return out;
+}
+
+function emergencyAddressOf(v: Json | undefined): EmergencyAddress | undefined {
+  const o = objectOf(v);
+  if (!o) return undefined;
+  const s = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  const street = s('street');
+  const city = s('city');
+  const region = s('region');
+  const postalCode = s('postalCode');
+  const country = s('country');
+  if (!street || !city || !region || !postalCode || !country) return undefined;
+  const out: EmergencyAddress = { street, city, region, postalCode, country };
+  const unit = s('unit');
+  if (unit) out.unit = unit;
+  const houseNumber = s('houseNumber');
+  if (houseNumber) out.houseNumber = houseNumber;
+  return out;
+}
+
+function objectOf(v: Json | undefined): JsonObject | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : undefined;
+}
+
+function stringsOf(v: Json | undefined): string[] | undefined {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+}
+
+/**
+ * The LineUser the core decides with, from the control API's effectiveSettings(): the
+ * same merge the API shows, so what the API writes is what the next call reads.
+ * Forwarding "voicemail" is the core's voicemail fallback already: only numbers are kept.
+ */
+export function withEffectiveSettings(user: LineUser, eff: EffectiveSettings): LineUser {
+  const out: LineUser = {
+    ...user,
+    dnd: eff.dnd,
+    blockAnonymous: eff.blockAnonymous,
+    blockList: { numbers: eff.blockList.numbers, prefixes: eff.blockList.prefixes },
+    forwarding: {},
+    ringPlan: {
+      strategy: eff.ringPlan.strategy,
+      overallTimeoutS: eff.ringPlan.timeoutS,
+      targets: eff.ringPlan.targets.map((t): Target =>
+        t.to === 'devices' ? { kind: 'devices', timeoutS: t.timeoutS } : { kind: 'number', number: t.to, timeoutS: t.timeoutS, confirm: t.confirm }),
+    },
+  };
+  for (const rule of FORWARD_RULES) {
+    const target = eff.forwarding[rule];
+    if (target !== null && target !== 'voicemail') out.forwarding[rule] = target;
+  }
+  delete out.emergencyAddress;
+  if (eff.emergencyAddress) out.emergencyAddress = { ...eff.emergencyAddress };
+  return out;
+}

@@ -1,0 +1,136 @@
+/**
+ * Composition root of `linegate run` (issue #3): the embedded SIP engine, the MemoryStore
+ * with its snapshot under ./var, the FileEventLog under ./var/events, and on one srf the
+ * Registrar and the CallShell, driven by dialplans/example.yaml. The only place that
+ * `new`s these adapters together. SIGTERM drains (cli.ts installs the signals).
+ *
+ * The control API (ControlServer, the shell as its CallControl) starts when the dialplan
+ * has a `controlApi` section; its token is the env reference there. The dialplan has no
+ * address/port for it, so they come from LINEGATE_CONTROL_ADDRESS (default 127.0.0.1) and
+ * LINEGATE_CONTROL_PORT (default 8080).
+ */
+import path from 'node:path';
+import Srf from 'drachtio-srf';
+import { CallShell, promCallMetrics, StoreContactDirectory } from './b2bua/call/index.js';
+import type { CallRegistrar, ShellSrf } from './b2bua/call/index.js';
+import { ControlServer } from './b2bua/control/index.js';
+import { Registrar } from './b2bua/registrar/index.js';
+import { formatDialplanErrors, readDialplan } from './config/index.js';
+import type { Dialplan, EngineFlags } from './config/index.js';
+import { FileEventLog } from './events/index.js';
+import type { Logger, Registry } from './observability/index.js';
+import { systemClock } from './shared/index.js';
+import { MemoryStore } from './state/index.js';
+import type { Engine } from './sip/index.js';
+
+export interface LineGateOptions {
+  flags: EngineFlags;
+  engine: Engine;
+  log: Logger;
+  dialplanPath?: string;
+  varDir?: string;
+  /** Call metrics are registered here when given. */
+  registry?: Registry;
+  /** Default process.env: LINEGATE_CONTROL_ADDRESS / LINEGATE_CONTROL_PORT. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ControlApiInfo {
+  url: string;
+  /** The environment variable the bearer token came from (never the token). */
+  tokenEnv: string;
+}
+
+export interface RunningLineGate {
+  dialplan: Dialplan;
+  shell: CallShell;
+  /** Undefined when the dialplan has no controlApi section. */
+  controlApi: ControlApiInfo | undefined;
+  /** Readiness false, new INVITEs 503 (emergency excepted), then waits for calls to end (drainTimeoutS). */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Loads the dialplan; on error prints it and sets exit code 2 (undefined returned). */
+export function loadExampleDialplan(file: string): Dialplan | undefined {
+  const r = readDialplan(file, { demo: true });
+  if (r.ok) return r.dialplan;
+  process.stderr.write(`${formatDialplanErrors(r.errors)}\n`);
+  process.exitCode = 2;
+  return undefined;
+}
+
+export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate | undefined> {
+  const dialplan = loadExampleDialplan(o.dialplanPath ?? 'dialplans/example.yaml');
+  if (!dialplan) return undefined;
+  const varDir = o.varDir ?? 'var';
+  const log = o.log;
+  const store = new MemoryStore({
+    snapshotPath: path.join(varDir, 'store.json'),
+    onSnapshotError: (err) => log.warn({ err: String(err) }, 'store snapshot failed'),
+  });
+  await store.start();
+  const events = new FileEventLog({ dir: path.join(varDir, 'events') });
+  await events.start();
+  const srf = new Srf();
+  srf.on('error', (err: Error) => log.warn({ err: err.message }, 'engine connection error'));
+  const registrar = new Registrar({
+    store, users: dialplan.users, domain: dialplan.domain, settings: dialplan.registrar, clock: systemClock, logger: log,
+  });
+  registrar.register(srf);
+  let active = (): number => 0;
+  const metrics = o.registry ? promCallMetrics(o.registry, () => active()) : undefined;
+  const shell = new CallShell({
+    srf: srf as unknown as ShellSrf, dialplan, store, events, clock: systemClock, logger: log,
+    registrar: registrar as unknown as CallRegistrar, directory: new StoreContactDirectory(store),
+    ...(metrics ? { metrics } : {}),
+  });
+  active = () => shell.activeCalls();
+  shell.start();
+  const control = await startControlApi(dialplan, { store, events, shell, log, env: o.env ?? process.env });
+  const connected = new Promise<void>((resolve, reject) => {
+    srf.on('connect', (err: Error | null) => (err ? reject(err) : resolve()));
+  });
+  void srf.connect({ host: o.flags.wire.address, port: o.engine.wireAddress().port, secret: o.flags.wire.secret });
+  await connected;
+  let closed: Promise<void> | undefined;
+  return {
+    dialplan,
+    shell,
+    controlApi: control?.info,
+    async drain() {
+      shell.drain();
+      const idle = await shell.whenIdle(dialplan.drainTimeoutS * 1000);
+      if (!idle) shell.endAll();
+    },
+    close: () => (closed ??= (async () => {
+      await control?.server.close();
+      srf.disconnect();
+      await registrar.close();
+      await events.close();
+      await store.close();
+    })()),
+  };
+}
+
+interface ControlDeps {
+  store: MemoryStore;
+  events: FileEventLog;
+  shell: CallShell;
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+}
+
+async function startControlApi(dialplan: Dialplan, d: ControlDeps): Promise<{ server: ControlServer; info: ControlApiInfo } | undefined> {
+  if (!dialplan.controlApi) return undefined;
+  const address = d.env['LINEGATE_CONTROL_ADDRESS'] ?? '127.0.0.1';
+  const port = Number(d.env['LINEGATE_CONTROL_PORT'] ?? 8080);
+  const server = new ControlServer({
+    address, port, token: dialplan.controlApi.token, dialplan, store: d.store, events: d.events, calls: d.shell,
+    logger: d.log.child({ component: 'control-api' }),
+  });
+  await server.start();
+  const bound = server.address();
+  const host = bound.address.includes(':') ? `[${bound.address}]` : bound.address;
+  return { server, info: { url: `http://${host}:${bound.port}`, tokenEnv: dialplan.controlApi.token.envName } };
+}

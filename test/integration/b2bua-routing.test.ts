@@ -150,13 +150,14 @@ describe('b2bua: ringing and routing', function () {
 
   it('CANCEL before the decision: no leg is ever started', async () => {
     sb = await startShellBed(bed(), () => testDialplan(9));
-    sb.registrar.lookupDelayMs = 400;
+    // Long enough that the caller's CANCEL lands before the decision even on a loaded 2-core CI machine.
+    sb.registrar.lookupDelayMs = 1500;
     const peer = await bed().silentPeer();
     sb.registrar.devices.set('alice', [{ uri: `sip:desk@127.0.0.1:${peer.port}`, uacOptions: {} }]);
     await passes(await callAlice('b2bua-uac-invite-cancel-after-100-expect-487.xml'));
     const ended = await oneEnded(sb, 'cancelled');
     assert.equal(ended.hungUpBy, 'caller');
-    await delay(700); // the decision lands meanwhile and must start nothing
+    await delay(1800); // the decision lands meanwhile and must start nothing
     assert.deepEqual(peer.methods(), []);
     assert.equal(sb.events.events.filter((e) => e.type === 'call.ringing').length, 0);
     assert.equal((await sb.store.getCounter('calls.user', 'alice')).value, 0);

@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  appendResultRows, compareRuns, fmt, formatComparison, formatReport, formatResultRow, gitRevision, killAllSipp,
-  machineDescription, parseRunArgs, runScenario, sippVersion, USAGE, type RunFigures, type RunOptions,
+  appendResultRows, compareRuns, fmt, formatComparison, formatMemoryTrend, formatReport, formatResultRow, gitRevision, killAllSipp,
+  machineDescription, memoryTrendNote, parseRunArgs, runScenario, sippVersion, USAGE, type RunFigures, type RunOptions,
 } from './lib/index.js';
 import { findScenario, SCENARIOS } from './scenarios/index.js';
 
@@ -41,7 +41,8 @@ async function runOne(name: string, options: RunOptions, interrupt: AbortSignal)
   const { figures, runDir } = await runScenario({ scenario, options, scenariosDir: join(here, 'scenarios'), log, interrupt });
   log('');
   log(formatReport(figures));
-  if (runDir) log(`sipp files kept for inspection (stats, error traces): ${runDir}`);
+  if (options.soak) log(`\nmemory (RSS sampled every second, least-squares slope):\n${formatMemoryTrend(figures)}`);
+  if (runDir) log(`sipp files kept for inspection (stats, RTT trace, error traces): ${runDir}`);
   log('');
   return figures;
 }
@@ -50,7 +51,8 @@ function record(options: RunOptions, runs: readonly RunFigures[], cpsRatio: numb
   const context = { commit: gitRevision(here), machine: machineDescription() };
   const compareNote = (i: number): string =>
     runs.length === 2 ? `compare ${runs[0]?.scenario},${runs[1]?.scenario} #${i + 1}; CPS ratio b/a ${fmt(cpsRatio, 3)}` : '';
-  const rows = runs.map((f, i) => formatResultRow(f, { ...context, notes: [compareNote(i), options.notes].filter(Boolean).join('; ') }));
+  const soakNote = (f: RunFigures): string => (options.soak ? `soak: ${memoryTrendNote(f)}` : '');
+  const rows = runs.map((f, i) => formatResultRow(f, { ...context, notes: [compareNote(i), options.notes, soakNote(f)].filter(Boolean).join('; ') }));
   const path = join(here, 'RESULTS.md');
   appendResultRows(path, rows);
   log(`recorded ${rows.length} row(s) in ${path}`);

@@ -3,6 +3,7 @@
  * process samples (pure), and the CPS ratio of two runs.
  */
 import { answerRate, summarizeLatencies, type LatencySummary } from './percentiles.js';
+import type { MachineLoad } from './machine-load.js';
 import type { ProcessFigures } from './process-sampler.js';
 import type { Ramp } from './rate-profile.js';
 import type { RttSample } from './sipp-rtt-csv.js';
@@ -12,9 +13,24 @@ import type { Transport } from './sipp-args.js';
 export interface LoadPlan {
   readonly rate: number;
   readonly ramp?: Ramp;
+  /** Measured seconds of call generation (after the warm-up). */
   readonly durationS: number;
+  /** Seconds of calls at the same rate before the measured window; 0 for none. */
+  readonly warmupS?: number;
   readonly callLengthMs: number;
+  /** sipp's -m: the calls of the warm-up and the measured window together. */
   readonly maxCalls: number;
+}
+
+/** What happened during the warm-up, reported but not part of the run's figures. */
+export interface WarmupFigures {
+  readonly seconds: number;
+  readonly attempted: number;
+  readonly successful: number;
+  readonly failed: number;
+  readonly uasFailed: number;
+  /** Calls still open when the warm-up ended: they end in the measured window. */
+  readonly carriedOver: number;
 }
 
 export interface RunFigures {
@@ -39,6 +55,10 @@ export interface RunFigures {
   /** INVITE sent → 200 received, ms (sipp RTD 1, 1 ms resolution). */
   readonly setupMs: LatencySummary | null;
   readonly processes: readonly ProcessFigures[];
+  /** Present when the run had a warm-up: its calls are left out of every other figure. */
+  readonly warmup?: WarmupFigures;
+  /** The whole machine during the run (other work sharing the CPUs); absent if not measured. */
+  readonly machine?: MachineLoad;
   readonly sipp: { readonly version: string; readonly uacExit: number | null; readonly uasExit: number | null };
   /** Every call attempted succeeded on both sides and the UAC exited 0. */
   readonly ok: boolean;
@@ -52,8 +72,12 @@ export interface RunInputs {
   readonly plan: LoadPlan;
   readonly uacLast: SippStatRow | undefined;
   readonly uasLast: SippStatRow | undefined;
+  /** With a warm-up: the stat rows at its end, subtracted from the last rows. */
+  readonly uacAtWarmupEnd?: SippStatRow;
+  readonly uasAtWarmupEnd?: SippStatRow;
   readonly rtt: readonly RttSample[];
   readonly processes: readonly ProcessFigures[];
+  readonly machine?: MachineLoad;
   readonly sippVersion: string;
   readonly uacExit: number | null;
   readonly uasExit: number | null;
@@ -65,13 +89,37 @@ function prefixed(side: string, failures: Readonly<Record<string, number>> | und
   return out;
 }
 
+function failuresSince(now: Readonly<Record<string, number>> | undefined, base: Readonly<Record<string, number>> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(now ?? {})) {
+    const d = v - (base?.[k] ?? 0);
+    if (d > 0) out[k] = d;
+  }
+  return out;
+}
+
 export function buildFigures(i: RunInputs): RunFigures {
-  const attempted = i.uacLast?.totalCallsCreated ?? 0;
-  const successful = i.uacLast?.successfulCalls ?? 0;
-  const failed = i.uacLast?.failedCalls ?? 0;
-  const uasFailed = i.uasLast?.failedCalls ?? 0;
-  const setup = i.rtt.filter((s) => s.rtd === 1);
+  const base = i.uacAtWarmupEnd;
+  const uasBase = i.uasAtWarmupEnd;
+  const attempted = (i.uacLast?.totalCallsCreated ?? 0) - (base?.totalCallsCreated ?? 0);
+  const successful = (i.uacLast?.successfulCalls ?? 0) - (base?.successfulCalls ?? 0);
+  const failed = (i.uacLast?.failedCalls ?? 0) - (base?.failedCalls ?? 0);
+  const uasFailed = (i.uasLast?.failedCalls ?? 0) - (uasBase?.failedCalls ?? 0);
+  const warmupMs = (i.plan.warmupS ?? 0) * 1000;
+  const setup = i.rtt.filter((s) => s.rtd === 1 && s.atMs >= warmupMs);
   const rate = answerRate(setup.map((s) => s.atMs));
+  const warmup: WarmupFigures | undefined = i.plan.warmupS
+    ? {
+      seconds: i.plan.warmupS, attempted: base?.totalCallsCreated ?? 0, successful: base?.successfulCalls ?? 0,
+      failed: base?.failedCalls ?? 0, uasFailed: uasBase?.failedCalls ?? 0, carriedOver: base?.currentCalls ?? 0,
+    }
+    : undefined;
+  const retransmissions = (i.uacLast?.retransmissions ?? 0) + (i.uasLast?.retransmissions ?? 0) -
+    (base?.retransmissions ?? 0) - (uasBase?.retransmissions ?? 0);
+  // With a warm-up, the calls still open at its end complete in the window: attempted
+  // counts the calls created in the window, successful/failed the calls that ended in it.
+  const ended = successful + failed;
+  const expectedToEnd = attempted + (base?.currentCalls ?? 0);
   return {
     scenario: i.scenario,
     transport: i.transport,
@@ -83,14 +131,19 @@ export function buildFigures(i: RunInputs): RunFigures {
       successful,
       failed,
       uasFailed,
-      retransmissions: (i.uacLast?.retransmissions ?? 0) + (i.uasLast?.retransmissions ?? 0),
-      failureReasons: { ...prefixed('uac', i.uacLast?.failures), ...prefixed('uas', i.uasLast?.failures) },
+      retransmissions,
+      failureReasons: {
+        ...prefixed('uac', failuresSince(i.uacLast?.failures, base?.failures)),
+        ...prefixed('uas', failuresSince(i.uasLast?.failures, uasBase?.failures)),
+      },
     },
     cps: { achieved: rate?.meanCps ?? null, peak1s: rate?.peakCps ?? null },
     setupMs: summarizeLatencies(setup.map((s) => s.responseMs)),
     processes: i.processes,
+    ...(warmup ? { warmup } : {}),
+    ...(i.machine ? { machine: i.machine } : {}),
     sipp: { version: i.sippVersion, uacExit: i.uacExit, uasExit: i.uasExit },
-    ok: attempted > 0 && failed === 0 && uasFailed === 0 && successful === attempted && i.uacExit === 0,
+    ok: attempted > 0 && failed === 0 && uasFailed === 0 && ended === expectedToEnd && i.uacExit === 0,
   };
 }
 

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseProcStat, parseProcStatus } from './proc-stat.js';
+import { rssTimeline, rssTrend } from './rss-trend.js';
 
 export interface ProcessSample {
   /** performance.now() at the read. */
@@ -13,6 +14,8 @@ export interface ProcessSample {
   readonly rssKb: number;
   /** User + system CPU time consumed since the process started, seconds. */
   readonly cpuS: number;
+  /** The system (kernel) part of cpuS: syscalls such as socket sends; absent when unknown. */
+  readonly sysS?: number;
 }
 
 export type ProcessRole = 'under-test' | 'load-generator';
@@ -37,6 +40,15 @@ export interface ProcessFigures {
   readonly cpuAvgPct: number;
   /** Highest CPU between two consecutive samples, percent of one core. */
   readonly cpuMaxPct: number;
+  /** The kernel part of cpuAvgPct (syscalls: socket sends, writes, reads); null when unknown. */
+  readonly cpuSysAvgPct: number | null;
+  /** Least-squares RSS slope over every sample, MB/min (see rss-trend.ts); null if undefined. */
+  readonly rssSlopeMbPerMin: number | null;
+  /** The same over the second half of the run (after `rssWarmupS`): the figure that says whether memory is flat. */
+  readonly rssSteadySlopeMbPerMin: number | null;
+  readonly rssWarmupS: number;
+  /** RSS every 30 s, for the memory section of a soak. */
+  readonly rssTimeline: ReadonlyArray<{ readonly atS: number; readonly rssMb: number }>;
 }
 
 let clockTicks: number | undefined;
@@ -64,7 +76,7 @@ export function procProbe(pid: number, label: string, role: ProcessRole): Proces
         const status = parseProcStatus(readFileSync(`/proc/${pid}/status`, 'utf8'));
         // No RSS yet (forked, not yet exec'd) or a zombie: nothing worth a sample.
         if (!stat || !status.vmRssKb || stat.state === 'Z') return undefined;
-        return { atMs: performance.now(), rssKb: status.vmRssKb, cpuS: (stat.utimeTicks + stat.stimeTicks) / ticks };
+        return { atMs: performance.now(), rssKb: status.vmRssKb, cpuS: (stat.utimeTicks + stat.stimeTicks) / ticks, sysS: stat.stimeTicks / ticks };
       } catch {
         return undefined; // the process has exited
       }
@@ -80,7 +92,7 @@ export function selfProbe(label: string): ProcessProbe {
     role: 'under-test',
     read() {
       const cpu = process.cpuUsage();
-      return { atMs: performance.now(), rssKb: process.memoryUsage().rss / 1024, cpuS: (cpu.user + cpu.system) / 1e6 };
+      return { atMs: performance.now(), rssKb: process.memoryUsage().rss / 1024, cpuS: (cpu.user + cpu.system) / 1e6, sysS: cpu.system / 1e6 };
     },
   };
 }
@@ -103,6 +115,7 @@ export function summarizeSamples(probe: Pick<ProcessProbe, 'label' | 'pid' | 'ro
   }
   const spanMs = last.atMs - first.atMs;
   const mb = (kb: number): number => kb / 1024;
+  const trend = rssTrend(samples);
   return {
     label: probe.label,
     pid: probe.pid,
@@ -113,6 +126,11 @@ export function summarizeSamples(probe: Pick<ProcessProbe, 'label' | 'pid' | 'ro
     rssPeakMb: mb(Math.max(...samples.map((s) => s.rssKb))),
     cpuAvgPct: spanMs > 0 ? ((last.cpuS - first.cpuS) * 100000) / spanMs : 0,
     cpuMaxPct,
+    cpuSysAvgPct: spanMs > 0 && first.sysS !== undefined && last.sysS !== undefined ? ((last.sysS - first.sysS) * 100000) / spanMs : null,
+    rssSlopeMbPerMin: trend.slopeMbPerMin,
+    rssSteadySlopeMbPerMin: trend.steadySlopeMbPerMin,
+    rssWarmupS: trend.warmupS,
+    rssTimeline: rssTimeline(samples, 30_000),
   };
 }
 
@@ -133,15 +151,20 @@ export class ProcessSampler {
     this.timer ??= setInterval(() => this.sampleAll(), this.intervalMs);
   }
 
-  /** Takes a last sample, stops the timer and summarizes every process seen. Idempotent. */
-  stop(): ProcessFigures[] {
+  /**
+   * Takes a last sample, stops the timer and summarizes every process seen, from the
+   * samples taken at or after `sinceMs` (performance.now(); e.g. the end of a warm-up)
+   * and the one just before it. Idempotent: later calls return the first result.
+   */
+  stop(sinceMs = 0): ProcessFigures[] {
     if (this.result) return this.result;
     clearInterval(this.timer);
     this.timer = undefined;
     this.sampleAll();
     const figures: ProcessFigures[] = [];
-    for (const [probe, samples] of this.series) {
-      const f = summarizeSamples(probe, samples);
+    for (const [probe, all] of this.series) {
+      const from = Math.max(0, all.findIndex((x) => x.atMs >= sinceMs) - 1);
+      const f = summarizeSamples(probe, all.slice(from));
       if (f) figures.push(f);
     }
     this.result = figures;

@@ -19,7 +19,8 @@ export function fmt(n: number | null | undefined, digits = 1): string {
 
 export function describePlan(p: LoadPlan): string {
   const rate = p.ramp ? `ramp ${p.ramp.from}+${p.ramp.step}/${p.ramp.everyS}s to ${p.rate} cps` : `${p.rate} cps`;
-  return `${rate} for ${p.durationS} s, calls ${p.callLengthMs} ms, at most ${p.maxCalls} calls`;
+  const warmup = p.warmupS ? ` after a ${p.warmupS} s warm-up` : '';
+  return `${rate} for ${p.durationS} s${warmup}, calls ${p.callLengthMs} ms, at most ${p.maxCalls} calls`;
 }
 
 function setupCell(f: RunFigures): string {
@@ -41,6 +42,8 @@ function summaryRows(f: RunFigures): string[][] {
     ['wall time s', fmt(f.wallS)],
     ['sipp exit (uac / uas)', `${f.sipp.uacExit ?? 'signal'} / ${f.sipp.uasExit ?? 'signal'}`],
   ];
+  if (f.warmup) rows.push(['warm-up (not in the figures)', warmupNote(f) ?? '—']);
+  if (f.machine) rows.push(['machine load (see below)', machineNote(f) ?? '—']);
   for (const [reason, n] of Object.entries(c.failureReasons)) rows.push([`  ${reason}`, String(n)]);
   return rows;
 }
@@ -54,14 +57,38 @@ function processRows(f: RunFigures): string[][] {
     fmt(p.rssEndMb),
     fmt(p.rssPeakMb),
     fmt(p.cpuAvgPct),
+    fmt(p.cpuSysAvgPct),
     fmt(p.cpuMaxPct),
+    fmt(p.rssSteadySlopeMbPerMin ?? p.rssSlopeMbPerMin, 2),
   ]);
+}
+
+/**
+ * The memory trend of each process under test: RSS first / last / peak and the
+ * least-squares slope, over the whole run and after the warm-up (rss-trend.ts).
+ */
+export function formatMemoryTrend(f: RunFigures): string {
+  const rows = f.processes.filter((p) => p.role === 'under-test').map((p) => [
+    p.label, String(p.samples), fmt(p.rssStartMb), fmt(p.rssEndMb), fmt(p.rssPeakMb),
+    fmt(p.rssSlopeMbPerMin, 3), fmt(p.rssSteadySlopeMbPerMin, 3), fmt(p.rssWarmupS, 0),
+  ]);
+  const table = formatTable(['process', 'samples', 'RSS first MB', 'last MB', 'peak MB', 'slope MB/min', 'steady slope MB/min', 'warm-up s'], rows);
+  const timelines = f.processes.filter((p) => p.role === 'under-test')
+    .map((p) => `${p.label} RSS MB every 30 s: ${p.rssTimeline.map((t) => fmt(t.rssMb, 0)).join(' ')}`);
+  return [table, ...timelines].join('\n');
+}
+
+/** One line per process under test, for the notes of a recorded soak run. */
+export function memoryTrendNote(f: RunFigures): string {
+  return f.processes.filter((p) => p.role === 'under-test').map((p) =>
+    `${p.label} RSS first/last/peak ${fmt(p.rssStartMb)}/${fmt(p.rssEndMb)}/${fmt(p.rssPeakMb)} MB, slope ${fmt(p.rssSlopeMbPerMin, 3)} MB/min ` +
+    `(after ${fmt(p.rssWarmupS, 0)} s warm-up ${fmt(p.rssSteadySlopeMbPerMin, 3)})`).join('; ');
 }
 
 export function formatReport(f: RunFigures): string {
   const title = `== ${f.scenario} over ${f.transport.toUpperCase()}: ${describePlan(f.plan)} — ${f.ok ? 'OK' : 'FAILED'} ==`;
   const procs = f.processes.length
-    ? formatTable(['process', 'pid', 'role', 'RSS start MB', 'RSS end MB', 'RSS peak MB', 'CPU avg %', 'CPU max %'], processRows(f))
+    ? formatTable(['process', 'pid', 'role', 'RSS start MB', 'RSS end MB', 'RSS peak MB', 'CPU avg %', 'of which sys %', 'CPU max %', 'RSS MB/min'], processRows(f))
     : '(no process sampled)';
   return [title, formatTable(['figure', 'value'], summaryRows(f)), '', procs].join('\n');
 }
@@ -86,4 +113,21 @@ export function formatComparison(c: Comparison): string {
     formatTable(['figure', 'a', 'b', 'b/a'], rows),
     `CPS ratio b/a: ${fmt(c.cpsRatio, 3)}`,
   ].join('\n');
+}
+
+/**
+ * `load1 1.2; machine busy 150 % of 200; others 12 %`: how much of the machine the run
+ * had. "others" is CPU used by processes the runner did not sample (other work).
+ */
+export function machineNote(f: RunFigures): string | undefined {
+  const m = f.machine;
+  if (!m) return undefined;
+  return `load1 ${fmt(m.load1AtStart, 2)} at start; machine busy ${fmt(m.busyPct, 0)} % of ${m.cores * 100}; others ${fmt(m.othersPct, 0)} %`;
+}
+
+/** `warm-up 10 s: 6000 calls, 6000 ok, 0 failed (+0 uas), 61 still open` — left out of the figures. */
+export function warmupNote(f: RunFigures): string | undefined {
+  const w = f.warmup;
+  if (!w) return undefined;
+  return `warm-up ${w.seconds} s: ${w.attempted} calls, ${w.successful} ok, ${w.failed} failed (+${w.uasFailed} uas), ${w.carriedOver} still open`;
 }

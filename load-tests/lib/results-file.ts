@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { fmt, describePlan } from './report-table.js';
+import { fmt, describePlan, machineNote, warmupNote } from './report-table.js';
 import { underTestTotals, type RunFigures } from './figures.js';
 
 export const RESULTS_HEADER = `# linegate load-test results
@@ -28,7 +28,10 @@ Columns:
 - **setup ms**: INVITE sent → 200 received (sipp RTD, 1 ms resolution), p50/p95/p99/max.
 - **SUT RSS / CPU**: summed over the processes under test (peak RSS, average CPU in % of
   one core); "—" when sipp talks to sipp. The load generators are not included.
-- **notes**: free text (compare runs say so).
+- **notes**: free text (compare runs say so); what a warm-up (\`--warmup\`, left out of the
+  other columns) did; then the machine's load during the run: 1-minute load average at
+  the start, the whole machine's CPU use (% of one core, so up to 200 on 2 cores) and
+  "others", the part not used by the processes the runner sampled (other work).
 
 | date | commit | machine | scenario | transport | load | attempted | ok | failed | retrans | CPS | peak | setup ms p50/p95/p99/max | SUT RSS MB | SUT CPU % | notes |
 |---|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---|
@@ -77,7 +80,7 @@ export function formatResultRow(f: RunFigures, context: { commit: string; machin
     s ? `${s.p50}/${s.p95}/${s.p99}/${s.max}` : '—',
     fmt(sut?.rssPeakMb),
     fmt(sut?.cpuAvgPct),
-    context.notes,
+    [context.notes, warmupNote(f), machineNote(f)].filter(Boolean).join('; '),
   ];
   return `| ${cells.map(cell).join(' | ')} |\n`;
 }

@@ -14,12 +14,18 @@ export interface RunOptions {
   readonly rate?: number;
   readonly ramp?: Ramp;
   readonly durationS?: number;
+  /** Seconds at the same rate before the measured window, left out of the figures. */
+  readonly warmupS?: number;
   readonly callLengthMs?: number;
   readonly maxCalls?: number;
   readonly transport: Transport;
   readonly jsonPath?: string;
   readonly record: boolean;
   readonly notes: string;
+  /** A memory run: --duration defaults to 300 s and the report adds the RSS trend. */
+  readonly soak: boolean;
+  /** Keep sipp's files (stat CSVs, RTT trace) even when the run succeeded. */
+  readonly keepFiles: boolean;
   readonly scenarioOptions: ScenarioOptions;
   readonly help: boolean;
 }
@@ -32,6 +38,7 @@ const SPEC = {
   'ramp-step': { type: 'string' },
   'ramp-every': { type: 'string' },
   duration: { type: 'string' },
+  warmup: { type: 'string' },
   'call-length': { type: 'string' },
   'max-calls': { type: 'string' },
   transport: { type: 'string' },
@@ -43,10 +50,20 @@ const SPEC = {
   secret: { type: 'string' },
   sip: { type: 'string' },
   'engine-pid': { type: 'string' },
+  'engine-bin': { type: 'string' },
+  'engine-prof': { type: 'string' },
+  'engine-node-options': { type: 'string' },
+  'engine-log': { type: 'string' },
+  'no-build': { type: 'boolean' },
+  soak: { type: 'boolean' },
+  'keep-files': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 class UsageError extends Error {}
+
+/** Issue #2: memory must stay flat over a 5-minute run. */
+const SOAK_DURATION_S = 300;
 
 /** A number option: undefined when absent, UsageError when not a number in range. */
 function numberOpt(values: Record<string, unknown>, name: string, opts: { integer?: boolean; min: number }): number | undefined {
@@ -101,23 +118,33 @@ export function parseRunArgs(argv: readonly string[]): OptionsResult {
     const rate = numberOpt(values, 'rate', { min: 0.1 });
     const ramp = parseRamp(values);
     if (ramp && rate !== undefined && rate < ramp.from) throw new UsageError('--rate (the ramp ceiling) is below --ramp-from');
+    const warmupS = numberOpt(values, 'warmup', { min: 0, integer: true });
+    if (ramp && warmupS) throw new UsageError('--warmup runs at the constant --rate: it does not go with a ramp');
     const options: RunOptions = {
       scenarios: parseScenarioNames(positionals, values.compare),
       compare: values.compare !== undefined,
       rate,
       ramp,
-      durationS: numberOpt(values, 'duration', { min: 1 }),
+      durationS: numberOpt(values, 'duration', { min: 1 }) ?? (values.soak ? SOAK_DURATION_S : undefined),
+      warmupS,
       callLengthMs: numberOpt(values, 'call-length', { min: 0, integer: true }),
       maxCalls: numberOpt(values, 'max-calls', { min: 1, integer: true }),
       transport: parseTransport(values.transport),
       jsonPath: values.json,
       record: values.record ?? false,
       notes: values.notes ?? '',
+      soak: values.soak ?? false,
+      keepFiles: values['keep-files'] ?? false,
       scenarioOptions: {
         drachtio: hostPort(values, 'drachtio'),
         secret: values.secret,
         sip: hostPort(values, 'sip'),
         enginePid: numberOpt(values, 'engine-pid', { min: 1, integer: true }),
+        engineBin: values['engine-bin'],
+        engineProfDir: values['engine-prof'],
+        engineNodeOptions: values['engine-node-options'],
+        engineLog: values['engine-log'],
+        noBuild: values['no-build'] ?? false,
       },
       help: false,
     };
@@ -128,7 +155,7 @@ export function parseRunArgs(argv: readonly string[]): OptionsResult {
 }
 
 function emptyHelp(): RunOptions {
-  return { scenarios: [], compare: false, transport: 'udp', record: false, notes: '', scenarioOptions: {}, help: true };
+  return { scenarios: [], compare: false, transport: 'udp', record: false, notes: '', soak: false, keepFiles: false, scenarioOptions: {}, help: true };
 }
 
 export const USAGE = `usage: npm run load -- <scenario> [options]
@@ -138,13 +165,23 @@ export const USAGE = `usage: npm run load -- <scenario> [options]
   --ramp-from N        ramp: start at N cps ...
   --ramp-step N        ... add N cps ...
   --ramp-every S       ... every S seconds (integer), then hold at --rate
-  --duration S         seconds of call generation
+  --duration S         seconds of call generation (measured)
+  --warmup S           first S seconds at the same rate, left out of every figure
+                       (JIT and heap warm-up of a freshly started system)
   --call-length MS     time between ACK and BYE (sipp -d)
   --max-calls N        stop after N calls even before --duration
   --transport udp|tcp  SIP transport (default udp)
   --json FILE          write the figures as JSON
   --record             append a row to load-tests/RESULTS.md
   --notes TEXT         notes column of the recorded row
+  --keep-files         keep sipp's files (stats, RTT trace) even after a successful run
   --compare a,b        run a then b with the same options, print the CPS ratio b/a
+  --soak               memory run: --duration defaults to 300 s; reports RSS first/last/
+                       peak and the least-squares slope (MB/min) of each process under test
   --drachtio HOST:PORT, --secret S, --sip HOST:PORT, --engine-pid N
-                       for scenarios with an engine (see README.md)`;
+                       for drachtio-b2bua (an engine started by you; see README.md)
+  --engine-bin PATH    engine-b2bua: the linegate launcher to run (default bin/linegate)
+  --engine-prof DIR    engine-b2bua: run the engine with --cpu-prof, profiles in DIR
+  --engine-node-options=OPTS  engine-b2bua: more node options for the engine (e.g. =--trace-gc)
+  --engine-log FILE    engine-b2bua: append the engine's stdout/stderr to FILE
+  --no-build           engine-b2bua: run dist/ as it is even if src/ is newer`;

@@ -7,14 +7,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFigures, type LoadPlan, type RunFigures } from './figures.js';
+import { MachineLoadProbe, type MachineLoad } from './machine-load.js';
 import { findFreeMediaPort, findFreePort } from './free-port.js';
-import { ProcessSampler, probeFor, type ProcessFigures } from './process-sampler.js';
+import { ProcessSampler, probeFor, procProbe, type ProcessFigures } from './process-sampler.js';
 import { plannedCalls } from './rate-profile.js';
 import type { RunOptions } from './run-options.js';
 import { scenarioXml, type Scenario, type SystemUnderTest } from './scenario-types.js';
 import { buildUacArgs, buildUasArgs, LOOPBACK, type SippPorts } from './sipp-args.js';
 import { settlesWithin, SippProcess, sippVersion, type SippExit } from './sipp-process.js';
 import { parseSippRttCsv, type RttSample } from './sipp-rtt-csv.js';
+import { parseSippStatCsv, type SippStatRow } from './sipp-stat-csv.js';
 import { formatProgress, StatFollower } from './stat-follower.js';
 
 /** A call waiting longer than this for a response is aborted by sipp (and counted failed). */
@@ -41,11 +43,13 @@ export interface RunResult {
 export function resolvePlan(s: Scenario, o: RunOptions): LoadPlan {
   const rate = o.rate ?? s.defaults.rate;
   const durationS = o.durationS ?? s.defaults.durationS;
-  const planned = plannedCalls({ max: rate, ramp: o.ramp }, durationS);
+  const warmupS = o.warmupS ?? 0;
+  const planned = plannedCalls({ max: rate, ramp: o.ramp }, warmupS + durationS);
   return {
     rate,
     ramp: o.ramp,
     durationS,
+    ...(warmupS > 0 ? { warmupS } : {}),
     callLengthMs: o.callLengthMs ?? s.defaults.callLengthMs,
     maxCalls: Math.min(planned, o.maxCalls ?? planned),
   };
@@ -88,6 +92,15 @@ async function waitUntilStarted(p: SippProcess, stats: StatFollower, ms: number)
   throw new Error(`${p.label} wrote no statistics within ${ms} ms`);
 }
 
+/** The first stat row at or after `elapsedS` (sipp writes one a second), from the whole file. */
+function rowAt(statFile: string, elapsedS: number): SippStatRow | undefined {
+  try {
+    return parseSippStatCsv(readFileSync(statFile, 'utf8')).rows.find((r) => r.elapsedS >= elapsedS);
+  } catch {
+    return undefined;
+  }
+}
+
 function readRtt(runDir: string): RttSample[] {
   const file = readdirSync(runDir).find((f) => f.endsWith('_rtt.csv'));
   return file ? parseSippRttCsv(readFileSync(join(runDir, file), 'utf8')) : [];
@@ -99,8 +112,13 @@ function readRtt(runDir: string): RttSample[] {
  * planned duration (sipp normally stops by itself at `-m` before that) or on interrupt;
  * SIGTERM/SIGKILL at the hard deadline.
  */
-async function driveUac(req: RunRequest, uac: SippProcess, uacStats: StatFollower, uasStats: StatFollower, plan: LoadPlan, deadlineMs: number): Promise<SippExit> {
+async function driveUac(
+  req: RunRequest, uac: SippProcess, uacStats: StatFollower, uasStats: StatFollower, plan: LoadPlan, deadlineMs: number,
+  onWarmupEnd: () => void,
+): Promise<SippExit> {
   const started = performance.now();
+  const warmupMs = (plan.warmupS ?? 0) * 1000;
+  let warm = warmupMs === 0;
   const softStop = (why: string): void => {
     if (!uac.running) return;
     req.log(`${why}: no new calls, waiting for the calls in progress`);
@@ -120,7 +138,12 @@ async function driveUac(req: RunRequest, uac: SippProcess, uacStats: StatFollowe
       lastPrintMs = now;
       req.log(formatProgress((now - started) / 1000, row, uasRow));
     }
-    if (!stopped && now - started >= (plan.durationS + 1) * 1000) {
+    if (!warm && now - started >= warmupMs) {
+      warm = true;
+      req.log('warm-up over: measuring from here');
+      onWarmupEnd();
+    }
+    if (!stopped && now - started >= (warmupMs / 1000 + plan.durationS + 1) * 1000) {
       stopped = true;
       softStop('duration reached');
     }
@@ -163,12 +186,14 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   const used = new Set<number>();
   const uasPorts = await sippPorts(used);
   const uacPorts = await sippPorts(used);
-  const timeoutS = plan.durationS + plan.callLengthMs / 1000 + RECV_TIMEOUT_MS / 1000 + 15;
+  const timeoutS = (plan.warmupS ?? 0) + plan.durationS + plan.callLengthMs / 1000 + RECV_TIMEOUT_MS / 1000 + 15;
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const uasStats = new StatFollower(files.path('uas-stat.csv'));
   const uacStats = new StatFollower(files.path('uac-stat.csv'));
   const sampler = new ProcessSampler(1000);
+  const machineProbe = new MachineLoadProbe();
+  let machine: MachineLoad | undefined;
   const uas = startUas(req, plan, uasPorts, timeoutS + 10, files);
   let sut: SystemUnderTest | undefined;
   let uac: SippProcess | undefined;
@@ -187,10 +212,19 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
     const target = sut?.target ?? `${LOOPBACK}:${uasPorts.sip}`;
     uac = startUac(req, plan, uacPorts, timeoutS, files, target);
     for (const p of [uas, uac]) if (p.pid !== undefined) sampler.add(probeFor(p.pid, p.label, 'load-generator'));
+    // The runner itself (stat tailing, sampling), so that the machine's "others" leaves it out.
+    if (!sut?.pids.includes(process.pid)) sampler.add(procProbe(process.pid, 'runner', 'load-generator'));
     sampler.start();
+    let measureFromMs = performance.now();
+    const beginMeasuring = (): void => {
+      measureFromMs = performance.now();
+      machineProbe.begin();
+    };
+    if (!plan.warmupS) beginMeasuring();
     req.log(`${scenario.name}: sipp uac -> ${target} (${options.transport}); sipp files in ${dir}`);
-    uacExit = await driveUac(req, uac, uacStats, uasStats, plan, (timeoutS + 5) * 1000);
-    sampler.stop(); // the load is over: the UAS drain would only dilute the CPU average
+    uacExit = await driveUac(req, uac, uacStats, uasStats, plan, (timeoutS + 5) * 1000, beginMeasuring);
+    // The load is over: the UAS drain would only dilute the CPU averages.
+    machine = machineProbe.end(sampler.stop(measureFromMs).reduce((sum, p) => sum + p.cpuAvgPct, 0));
     uas.softStop();
     uasExit = await uas.exitWithin(UAS_DRAIN_MS);
   } catch (err) {
@@ -207,12 +241,15 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
     }
     if (threw) rmSync(dir, { recursive: true, force: true }); // no run happened: nothing to keep
   }
+  const atWarmupEnd = plan.warmupS ? { uacAtWarmupEnd: rowAt(files.path('uac-stat.csv'), plan.warmupS), uasAtWarmupEnd: rowAt(files.path('uas-stat.csv'), plan.warmupS) } : {};
   const figures = buildFigures({
+    ...atWarmupEnd,
     scenario: scenario.name, transport: options.transport, startedAt, wallS: (performance.now() - t0) / 1000, plan,
-    uacLast: uacStats.last, uasLast: uasStats.last, rtt: readRtt(dir), processes,
+    uacLast: uacStats.last, uasLast: uasStats.last, rtt: readRtt(dir), processes, machine,
     sippVersion: sippVersion() ?? 'unknown', uacExit: uacExit?.code ?? null, uasExit: uasExit?.code ?? null,
   });
   if (!figures.ok && uacExit?.stderrTail.trim()) req.log(`sipp uac stderr: ${uacExit.stderrTail.trim().slice(-1000)}`);
-  if (figures.ok) rmSync(dir, { recursive: true, force: true });
-  return { figures, runDir: figures.ok ? undefined : dir };
+  const keep = !figures.ok || options.keepFiles;
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+  return { figures, runDir: keep ? dir : undefined };
 }

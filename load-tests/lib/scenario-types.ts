@@ -21,6 +21,16 @@ export interface ScenarioOptions {
   readonly sip?: string;
   /** An engine process started outside the runner, sampled like the others. */
   readonly enginePid?: number;
+  /** engine-b2bua: the launcher to run instead of the repository's bin/linegate. */
+  readonly engineBin?: string;
+  /** engine-b2bua: write a V8 CPU profile of the engine into this folder (node --cpu-prof). */
+  readonly engineProfDir?: string;
+  /** engine-b2bua: more node options for the engine, space-separated (e.g. `--trace-gc`). */
+  readonly engineNodeOptions?: string;
+  /** engine-b2bua: append the engine's stdout and stderr to this file. */
+  readonly engineLog?: string;
+  /** engine-b2bua: do not rebuild a stale dist/. */
+  readonly noBuild?: boolean;
 }
 
 export interface ScenarioContext {

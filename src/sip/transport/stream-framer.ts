@@ -162,6 +162,12 @@ export class StreamFramer {
     this.sink.onError(code, detail);
   }
 
+  /*
+   * The framer's own buffers come from allocUnsafeSlow, not Node's shared 8 kB pool
+   * (allocUnsafe below 4 kB): frames are subarrays of them and the layers above may
+   * keep a frame, or a slice of it, for as long as a transaction lives (32 s); a pool
+   * block would then stay pinned by that slice along with everything else in it.
+   */
   private append(chunk: Buffer): void {
     if (this.owned && this.buf.length - this.end >= chunk.length) {
       chunk.copy(this.buf, this.end);
@@ -169,7 +175,7 @@ export class StreamFramer {
       return;
     }
     const pending = this.end - this.start;
-    this.moveTo(Buffer.allocUnsafe(this.capacityFor(pending + chunk.length)));
+    this.moveTo(Buffer.allocUnsafeSlow(this.capacityFor(pending + chunk.length)));
     chunk.copy(this.buf, this.end);
     this.end += chunk.length;
   }
@@ -180,7 +186,7 @@ export class StreamFramer {
     if (this.start === this.end) {
       this.release();
     } else if (!this.owned) {
-      this.moveTo(Buffer.allocUnsafe(this.capacityFor(this.end - this.start)));
+      this.moveTo(Buffer.allocUnsafeSlow(this.capacityFor(this.end - this.start)));
     }
   }
 

@@ -127,6 +127,11 @@ export class WireFramer {
   }
 }
 
+/** `<UTF-8 byte length>#<payload>` as text, to be written to the socket as UTF-8. */
+export function wireFrameText(payload: string): string {
+  return `${Buffer.byteLength(payload, 'utf8')}#${payload}`;
+}
+
 /** `<UTF-8 byte length>#<payload>`, ready to write to the control channel. */
 export function encodeWireMessage(payload: string): Buffer {
   const length = Buffer.byteLength(payload, 'utf8');

@@ -136,6 +136,12 @@ describe('load-tests: /proc parsing', () => {
     assert.equal(f.rssEndMb, 15);
     assert.ok(Math.abs(f.cpuMaxPct - 50) < 1e-9);
     assert.ok(Math.abs(f.cpuAvgPct - 30) < 1e-9);
+    assert.equal(f.cpuSysAvgPct, null, 'no kernel/user split in these samples');
+    const split = summarizeSamples(probe, [
+      { atMs: 0, rssKb: 10240, cpuS: 1, sysS: 0.25 },
+      { atMs: 2000, rssKb: 10240, cpuS: 1.6, sysS: 0.45 }, // 30 % of a core, 10 % in the kernel
+    ]);
+    assert.ok(split?.cpuSysAvgPct !== null && Math.abs((split?.cpuSysAvgPct ?? 0) - 10) < 1e-9);
     assert.equal(summarizeSamples(probe, []), undefined);
   });
 });

@@ -113,11 +113,13 @@ function appendUntilKilled(dir: string, round: number, ms: number): Promise<Map<
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? ''; // an unfinished line was not printed in full: ignore it
       for (const line of lines) {
-        if (line === 'ready') timer = setTimeout(() => child.kill('SIGKILL'), ms);
-        else {
-          const [id, callId] = line.split(' ');
-          if (id && callId) printed.set(id, callId);
-        }
+        if (line === 'ready') continue;
+        const [id, callId] = line.split(' ');
+        if (!id || !callId) continue;
+        printed.set(id, callId);
+        // The random kill moment counts from the first resolved append, so a slow start on a
+        // loaded machine cannot leave a round with nothing to check.
+        timer ??= setTimeout(() => child.kill('SIGKILL'), ms);
       }
     });
     child.on('error', reject);

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { freeTcpPort } from './ports.js';
 
 export interface RedisServer {
@@ -96,4 +97,22 @@ function ping(port: number): Promise<boolean> {
       if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
     });
   });
+}
+
+/**
+ * A redis-server for the enclosing describe (started in before, stopped in after) and a
+ * factory for clients connected to it.
+ */
+export function useRedisServer(): () => Redis {
+  let server: RedisServer | undefined;
+  before(async () => {
+    server = await startRedisServer();
+  });
+  after(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('redis-server did not start');
+    return new Redis({ host: server.host, port: server.port, maxRetriesPerRequest: 1 });
+  };
 }

@@ -1,27 +1,15 @@
 /** RedisEventLog against a real redis-server started for this file (test/helpers/redis-server.ts). */
 import assert from 'node:assert/strict';
-import { Redis } from 'ioredis';
 import { RedisEventLog, type UnreadableEntry } from '../../src/events/index.js';
 import { eventLogContract } from '../contract/event-log.contract.js';
 import { callStarted } from '../contract/call-event-samples.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { useRedisServer } from '../helpers/redis-server.js';
 
 describe('RedisEventLog (redis-server)', function () {
   this.timeout(20_000);
-  let server: RedisServer | undefined;
   let stream = '';
   let n = 0;
-  const client = (): Redis => {
-    if (!server) throw new Error('redis-server did not start');
-    return new Redis({ host: server.host, port: server.port, maxRetriesPerRequest: 1 });
-  };
-
-  before(async () => {
-    server = await startRedisServer();
-  });
-  after(async () => {
-    await server?.stop();
-  });
+  const client = useRedisServer();
 
   describe('EventLog contract', () => {
     eventLogContract(() => ({

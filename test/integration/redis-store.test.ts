@@ -1,26 +1,14 @@
 /** RedisStore against a real redis-server started for this file (test/helpers/redis-server.ts). */
 import assert from 'node:assert/strict';
-import { Redis } from 'ioredis';
 import { RedisStore } from '../../src/state/index.js';
 import { storeContract } from '../contract/store.contract.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { useRedisServer } from '../helpers/redis-server.js';
 
 describe('RedisStore (redis-server)', function () {
   this.timeout(20_000);
-  let server: RedisServer | undefined;
   let prefix = '';
   let n = 0;
-  const client = (): Redis => {
-    if (!server) throw new Error('redis-server did not start');
-    return new Redis({ host: server.host, port: server.port, maxRetriesPerRequest: 1 });
-  };
-
-  before(async () => {
-    server = await startRedisServer();
-  });
-  after(async () => {
-    await server?.stop();
-  });
+  const client = useRedisServer();
 
   describe('Store contract', () => {
     storeContract(() => ({

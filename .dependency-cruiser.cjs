@@ -27,8 +27,22 @@ module.exports = {
       name: 'adapters-are-independent',
       comment: 'media, state, events and crm implement interfaces owned by their consumer and never import each other.',
       severity: 'error',
-      from: { path: '^src/(media|state|events|crm)/' },
+      from: { path: '^src/(media|state|events)/' },
       to: { path: '^src/(media|state|events|crm)/', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'crm-is-independent',
+      comment: 'The same rule for crm, which may also read the call-event schema (next rule).',
+      severity: 'error',
+      from: { path: '^src/crm/' },
+      to: { path: '^src/(media|state|events)/', pathNot: '^src/events/index\\.ts$' },
+    },
+    {
+      name: 'crm-reads-only-the-event-schema',
+      comment: 'crm may import types (the call-event schema) from the events index, and nothing else of another adapter.',
+      severity: 'error',
+      from: { path: '^src/crm/' },
+      to: { path: '^src/events/index\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'only-through-index',

@@ -93,6 +93,7 @@ export class Engine {
     this.txl = new TransactionLayer({
       clock: this.clock, timers: opts.timers,
       transmit: (msg, dest, tx) => this.transmit(msg, dest, tx),
+      compact: { serialize: wireBytes, transmitBytes: (bytes, dest, tx) => this.transmitBytes(bytes, dest, tx) },
     }, {
       onRequest: (req, src, stx) => this.onNewRequest(req, src, stx),
       onAck: (req, src) => { if (!this.proxy.handlesAck(req)) this.uas.onAck(req, src); },
@@ -206,7 +207,11 @@ export class Engine {
    * caller hears 503 at once instead of a 408 after timer B (RFC 3261 §8.1.3.1, §17.1.4).
    */
   private transmit(msg: SipMessage, dest: Destination, tx?: ServerTransaction | ClientTransaction): void {
-    const sent = this.transport.send(dest, wireBytes(msg));
+    this.transmitBytes(wireBytes(msg), dest, tx);
+  }
+
+  private transmitBytes(bytes: Buffer, dest: Destination, tx?: ServerTransaction | ClientTransaction): void {
+    const sent = this.transport.send(dest, bytes);
     if (tx) void sent.then((r) => { if (!r.ok) this.txl.transportError(tx, r.error); });
   }
 

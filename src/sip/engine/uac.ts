@@ -18,11 +18,24 @@ import { buildInDialog, buildOutOfDialog } from './request-builder.js';
 import type { LocalEndpoint } from './request-builder.js';
 import { uriOf } from './uri-of.js';
 
+/** What a UAC dialog takes from the request that formed it (kept past the final, see onResponse). */
+interface DialogOrigin {
+  callId: string;
+  localHeader: string;
+  localTag: string;
+  localContact: string;
+  cseq: number;
+  uri: string;
+}
+
 interface ClientRecord {
   txnId: string;
   tx?: ClientTransaction;
   app?: AppConnection;
-  req: SipRequest;
+  method: string;
+  /** Released once the final response is handled (the transaction lives on 32 s for retransmissions). */
+  req: SipRequest | undefined;
+  origin?: DialogOrigin;
   dest: Destination;
   /** The dialog id reported with responses (INVITE/SUBSCRIBE and in-dialog requests). */
   dlgId: string;
@@ -31,6 +44,9 @@ interface ClientRecord {
   cancelled?: boolean;
   got2xx?: boolean;
 }
+
+/** A record whose request is still there: being sent, or just sent. */
+type SendingRecord = ClientRecord & { req: SipRequest };
 
 export class Uac {
   private readonly byTxnId = new Map<string, ClientRecord>();
@@ -75,9 +91,10 @@ export class Uac {
     const req = built.req;
     const formsDialog = req.method === 'INVITE' || req.method === 'SUBSCRIBE';
     const fromTag = tagOf(getHeader(req, 'from') ?? '') ?? '';
-    const rec: ClientRecord = {
-      txnId: this.ctx.newTxnId(), app, req, dest: target.dest, formsDialog,
+    const rec: SendingRecord = {
+      txnId: this.ctx.newTxnId(), app, method: req.method, req, dest: target.dest, formsDialog,
       dlgId: formsDialog ? dialogId(getHeader(req, 'call-id') ?? '', fromTag) : '',
+      origin: formsDialog ? dialogOrigin(req, fromTag) : undefined,
     };
     if (req.method === 'INVITE') this.ctx.cdrs.attempt('application', req);
     this.start(rec);
@@ -102,7 +119,7 @@ export class Uac {
       // Sending BYE while our re-INVITE is outstanding: CANCEL it first (§7.4).
       this.byTxnId.get(d.pendingOutgoingInvite)?.tx?.cancel();
     }
-    const rec: ClientRecord = { txnId: this.ctx.newTxnId(), app, req, dest: target.dest, dlgId: d.id, dialog: d, formsDialog: false };
+    const rec: SendingRecord = { txnId: this.ctx.newTxnId(), app, method, req, dest: target.dest, dlgId: d.id, dialog: d, formsDialog: false };
     if (method === 'INVITE') d.pendingOutgoingInvite = rec.txnId;
     if (method === 'BYE' && d.method === 'INVITE') this.ctx.cdrs.stop('application', 'normal-release', req);
     this.start(rec);
@@ -112,7 +129,7 @@ export class Uac {
   private sendAck(app: AppConnection, msgId: string, d: Dialog, ack: SipRequest, dest: Destination): void {
     this.ctx.sendStateless(ack, dest);
     d.lastAck = { buf: this.ctx.wireBytes(ack), dest };
-    this.ackSent(app, msgId, { txnId: this.ctx.newTxnId(), app, req: ack, dest, dlgId: d.id, formsDialog: false });
+    this.ackSent(app, msgId, { txnId: this.ctx.newTxnId(), app, method: 'ACK', req: ack, dest, dlgId: d.id, formsDialog: false });
     if (d.ackThenBye) {
       // A 200 raced our CANCEL: after the ACK the engine ends the call itself (§7.3 step 7, RFC 3261 §9.1).
       this.sendUnsolicitedBye(d, 'call canceled');
@@ -121,7 +138,7 @@ export class Uac {
 
   private cancelFromApp(app: AppConnection, msgId: string, txnId: string, appCancel: SipRequest): void {
     const rec = this.byTxnId.get(txnId);
-    if (!rec || rec.req.method !== 'INVITE' || !rec.tx) {
+    if (!rec || rec.method !== 'INVITE' || !rec.tx) {
       return this.ctx.appSend(app, formatNok(msgId, `unable to cancel unknown transaction id: ${txnId}`));
     }
     const extra: SipHeader[] = appCancel.headers.filter((h) => {
@@ -131,10 +148,11 @@ export class Uac {
     rec.cancelled = true;
     const cancel = rec.tx.cancel(extra);
     const echo = cancel ? cancel.request : rec.req;
-    this.ackSent(app, msgId, { txnId: this.ctx.newTxnId(), app, req: echo, dest: rec.dest, dlgId: '', formsDialog: false });
+    if (!echo) return this.ctx.appSend(app, formatNok(msgId, `unable to cancel unknown transaction id: ${txnId}`));
+    this.ackSent(app, msgId, { txnId: this.ctx.newTxnId(), app, method: echo.method, req: echo, dest: rec.dest, dlgId: '', formsDialog: false });
   }
 
-  private start(rec: ClientRecord): void {
+  private start(rec: SendingRecord): void {
     this.byTxnId.set(rec.txnId, rec);
     rec.tx = this.ctx.txl.sendRequest(rec.req, rec.dest, {
       onResponse: (res, src) => this.onResponse(rec, res, src),
@@ -145,6 +163,7 @@ export class Uac {
   }
 
   private onLocalFailure(rec: ClientRecord, status: number): void {
+    if (!rec.req) return; // a final was already handled
     const res = buildResponse(rec.req, status);
     const src: Source = {
       protocol: rec.dest.protocol, remoteAddress: rec.dest.address, remotePort: rec.dest.port,
@@ -155,12 +174,19 @@ export class Uac {
   }
 
   private onResponse(rec: ClientRecord, res: SipResponse, src: Source): void {
+    this.handleResponse(rec, res, src);
+    // Past the final only matching is left (2xx retransmissions, other forks' 2xx): the
+    // request goes, as the transaction lets its copy go (TransactionLayerOptions.compact).
+    if (res.status >= 200) rec.req = undefined;
+  }
+
+  private handleResponse(rec: ClientRecord, res: SipResponse, src: Source): void {
     const status = res.status;
     if (rec.formsDialog && !this.trackDialog(rec, res, src)) return;
     const d = rec.dialog;
     if (d && !rec.formsDialog && status >= 200) this.afterInDialogFinal(rec, d, res);
     if (!rec.app) return;
-    if (status >= 200 && rec.req.method !== 'INVITE') this.byTxnId.delete(rec.txnId);
+    if (status >= 200 && rec.method !== 'INVITE') this.byTxnId.delete(rec.txnId);
     const bytes = this.ctx.wireBytes(res);
     this.ctx.appSend(rec.app, formatSipEvent({
       source: 'network', bytes: bytes.length, proto: src.protocol, address: src.remoteAddress, port: src.remotePort,
@@ -173,7 +199,7 @@ export class Uac {
     const status = res.status;
     const toTag = tagOf(getHeader(res, 'to') ?? '');
     const success = status >= 200 && status < 300;
-    const reliable1xx = rec.req.method === 'INVITE' && status > 100 && status < 200 && getHeader(res, 'rseq') !== undefined;
+    const reliable1xx = rec.method === 'INVITE' && status > 100 && status < 200 && getHeader(res, 'rseq') !== undefined;
     let d = this.ctx.dialogs.get(rec.dlgId);
     if (toTag && (success || reliable1xx)) {
       if (!d) {
@@ -195,15 +221,15 @@ export class Uac {
           return false;
         }
         rec.got2xx = true;
-        if (rec.req.method === 'INVITE') this.ctx.cdrs.start('network', 'uac', res);
+        if (rec.method === 'INVITE') this.ctx.cdrs.start('network', 'uac', res);
         d.state = 'confirmed';
         d.remoteTarget = uriOf(getHeader(res, 'contact') ?? '') || d.remoteTarget;
         d.routeSet = recordRoutes(res).reverse();
-        d.inviteCseq = parseCSeq(getHeader(rec.req, 'cseq') ?? '')?.seq ?? d.inviteCseq;
+        d.inviteCseq = rec.origin?.cseq ?? d.inviteCseq;
         if (rec.cancelled) d.ackThenBye = true;
       }
     }
-    if (status >= 300 && rec.req.method === 'INVITE') {
+    if (status >= 300 && rec.method === 'INVITE') {
       this.ctx.cdrs.stop('network', status === 487 ? 'call-canceled' : 'call-rejected', res);
     }
     if (status >= 300 && d && d.inviteTxnId === rec.txnId) this.ctx.dialogs.delete(d);
@@ -211,35 +237,37 @@ export class Uac {
   }
 
   private newUacDialog(rec: ClientRecord, res: SipResponse, toTag: string, src: Source): Dialog {
-    const req = rec.req;
+    const o = rec.origin ?? { callId: '', localHeader: '', localTag: '', localContact: '', cseq: 1, uri: '' };
     return {
-      id: rec.dlgId, role: 'uac', method: req.method, callId: getHeader(req, 'call-id') ?? '',
-      localTag: tagOf(getHeader(req, 'from') ?? '') ?? '', remoteTag: toTag,
-      localHeader: getHeader(req, 'from') ?? '', remoteHeader: getHeader(res, 'to') ?? '',
-      remoteTarget: uriOf(getHeader(res, 'contact') ?? '') || req.uri,
+      id: rec.dlgId, role: 'uac', method: rec.method, callId: o.callId,
+      localTag: o.localTag, remoteTag: toTag,
+      localHeader: o.localHeader, remoteHeader: getHeader(res, 'to') ?? '',
+      remoteTarget: uriOf(getHeader(res, 'contact') ?? '') || o.uri,
       routeSet: recordRoutes(res).reverse(),
-      localContact: getHeader(req, 'contact') ?? '',
-      localCseq: parseCSeq(getHeader(req, 'cseq') ?? '')?.seq ?? 1,
+      localContact: o.localContact,
+      localCseq: o.cseq,
       remoteCseq: 0,
       flow: { protocol: src.protocol, address: src.remoteAddress, port: src.remotePort, connectionId: src.connectionId },
       state: res.status >= 200 ? 'confirmed' : 'early',
       owner: rec.app, inviteTxnId: rec.txnId,
-      inviteCseq: parseCSeq(getHeader(req, 'cseq') ?? '')?.seq ?? 1,
+      inviteCseq: o.cseq,
     };
   }
 
   private afterInDialogFinal(rec: ClientRecord, d: Dialog, res: SipResponse): void {
-    const m = rec.req.method;
+    const m = rec.method;
+    const req = rec.req;
+    if (!req) return; // a retransmitted final: handled the first time
     if (m === 'INVITE') {
       if (d.pendingOutgoingInvite === rec.txnId) d.pendingOutgoingInvite = undefined;
       if (res.status < 300) {
-        d.inviteCseq = parseCSeq(getHeader(rec.req, 'cseq') ?? '')?.seq ?? d.inviteCseq;
+        d.inviteCseq = parseCSeq(getHeader(req, 'cseq') ?? '')?.seq ?? d.inviteCseq;
         d.remoteTarget = uriOf(getHeader(res, 'contact') ?? '') || d.remoteTarget;
       }
     }
     // A BYE ends the dialog when answered, unless challenged so the app can retry (§7.4).
     if (m === 'BYE' && res.status !== 401 && res.status !== 407) this.ctx.dialogs.delete(d);
-    if (m === 'NOTIFY' && /^\s*terminated/i.test(getHeader(rec.req, 'subscription-state') ?? '')) this.ctx.dialogs.delete(d);
+    if (m === 'NOTIFY' && /^\s*terminated/i.test(getHeader(req, 'subscription-state') ?? '')) this.ctx.dialogs.delete(d);
   }
 
   private endStrayFork(rec: ClientRecord, res: SipResponse, toTag: string, src: Source): void {
@@ -272,7 +300,7 @@ export class Uac {
     const built = buildInDialog(d, method, undefined, local, extra);
     if (!built.ok) return undefined;
     if (method === 'ACK') this.ctx.sendStateless(built.req, target.dest);
-    else this.start({ txnId: this.ctx.newTxnId(), req: built.req, dest: target.dest, dlgId: d.id, formsDialog: false });
+    else this.start({ txnId: this.ctx.newTxnId(), method, req: built.req, dest: target.dest, dlgId: d.id, formsDialog: false });
     return { req: built.req, dest: target.dest };
   }
 
@@ -290,7 +318,7 @@ export class Uac {
     return { sentBy: this.ctx.identity.sentBy(l), hostport: this.ctx.identity.hostport(l), contactUri: this.ctx.identity.contactUri(l) };
   }
 
-  private ackSent(app: AppConnection, msgId: string, rec: ClientRecord): void {
+  private ackSent(app: AppConnection, msgId: string, rec: SendingRecord): void {
     const bytes = this.ctx.wireBytes(rec.req);
     const l = this.ctx.identity.listenerFor(rec.dest.protocol, isIPv6(rec.dest.address));
     this.ctx.appSend(app, formatRequestSentAck({
@@ -309,4 +337,23 @@ export class Uac {
 /** Record-Route entries in order, however they were split across lines (RFC 3261 §20.30). */
 function recordRoutes(m: SipResponse): string[] {
   return getHeaderValues(m, 'record-route');
+}
+
+/**
+ * The request fields a UAC dialog is built from, copied into strings of their own: a value
+ * read off a parsed message may be a slice that keeps the whole message text alive.
+ */
+function dialogOrigin(req: SipRequest, fromTag: string): DialogOrigin {
+  return {
+    callId: own(getHeader(req, 'call-id') ?? ''),
+    localHeader: own(getHeader(req, 'from') ?? ''),
+    localTag: own(fromTag),
+    localContact: own(getHeader(req, 'contact') ?? ''),
+    cseq: parseCSeq(getHeader(req, 'cseq') ?? '')?.seq ?? 1,
+    uri: own(req.uri),
+  };
+}
+
+function own(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }

@@ -49,9 +49,15 @@ export interface UasHooks {
   inDialog: InDialogSender;
 }
 
+/**
+ * What remains of a record once its final response is sent (see retire()): a CANCEL that
+ * still matches the INVITE transaction gets 200 and has no effect (RFC 3261 §9.2).
+ */
+const ANSWERED = 'answered';
+
 export class Uas {
   private readonly byTxnId = new Map<string, ServerRecord>();
-  private readonly byStx = new WeakMap<ServerTransaction, ServerRecord>();
+  private readonly byStx = new WeakMap<ServerTransaction, ServerRecord | typeof ANSWERED>();
   readonly reliable: ReliableProvisionals;
 
   constructor(private readonly ctx: EngineContext, private readonly hooks: UasHooks) {
@@ -142,6 +148,7 @@ export class Uas {
     const rec = invite ? this.byStx.get(invite) : undefined;
     if (!invite || !rec) return void cancelStx.respond(withContentLength(buildResponse(cancel, 481)));
     cancelStx.respond(withContentLength(buildResponse(cancel, 200)));
+    if (rec === ANSWERED) return;
     // A proxied INVITE: the fork cancels its branches and sends the final response (§16.10).
     if (rec.fork) return rec.fork.cancel();
     // RFC 3261 §9.2: once a final response was sent the CANCEL has no effect on the INVITE.
@@ -156,6 +163,7 @@ export class Uas {
     }
     this.ctx.cdrs.stop('network', 'call-canceled', cancel);
     this.deliver(rec.app, cancel, src, rec.txnId, d ? d.id : '', false);
+    this.retire(rec);
   }
 
   /** srf.proxyRequest: the pending request leaves the app's hands (wire protocol §7.5 "Limitation"). */
@@ -293,6 +301,17 @@ export class Uas {
     if (d && rec.req.method === 'SUBSCRIBE' && res.status >= 300 && d.inviteTxnId === rec.txnId) this.ctx.dialogs.delete(d);
     if (this.reliable.isReliable(res)) this.reliable.send(rec.stx, res);
     else rec.stx.respond(res);
+    if (isFinal) this.retire(rec);
+  }
+
+  /**
+   * Past the final response the app can no longer answer, so the record (and the parsed
+   * request it holds) is dropped now rather than when the transaction ends 32 s later
+   * (timers J/L): at load those records were a large part of the live heap.
+   */
+  private retire(rec: ServerRecord): void {
+    this.byTxnId.delete(rec.txnId);
+    this.byStx.set(rec.stx, ANSWERED);
   }
 
   /** RFC 3261 §13.3.1.4: no ACK within 64·T1 — the UAS ends the dialog with BYE; the app hears an "unsolicited" BYE (§7.7). */
@@ -306,7 +325,9 @@ export class Uas {
     const rec: ServerRecord = { txnId: this.ctx.newTxnId(), stx, app, req, src, dialog };
     this.byTxnId.set(rec.txnId, rec);
     this.byStx.set(stx, rec);
-    stx.on('terminated', () => this.byTxnId.delete(rec.txnId));
+    // Capture the id only: the transaction outlives a retired record by up to 32 s.
+    const txnId = rec.txnId;
+    stx.on('terminated', () => this.byTxnId.delete(txnId));
     return rec;
   }
 
@@ -336,6 +357,7 @@ export class Uas {
       if (rec.app !== app || rec.finalSent || rec.req.method === 'ACK') continue;
       rec.finalSent = true;
       rec.stx.respond(withContentLength(buildResponse(rec.req, 503, undefined, { toTag: rec.toTag })));
+      this.retire(rec);
     }
   }
 }

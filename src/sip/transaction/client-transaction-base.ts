@@ -2,6 +2,7 @@
  * What the INVITE and non-INVITE client transactions share: identity, the request's
  * retransmission timer (A or E), the lifetime timer (B, D, F, K, M), and termination.
  */
+import { LinegateError } from '../../shared/index.js';
 import type { SipHeader, SipRequest, SipResponse } from '../message/index.js';
 import { TimerSlot } from './timer-slot.js';
 import { newTransactionId } from './transaction-id.js';
@@ -21,17 +22,19 @@ export abstract class ClientTransactionBase implements ClientTransaction {
   protected readonly retransmitTimer: TimerSlot;
   protected readonly lifetimeTimer: TimerSlot;
   protected retransmitInterval = 0;
+  private req: SipRequest | undefined;
 
   constructor(
     protected readonly env: TransactionEnv,
     /** The key of this transaction in the layer's map. */
     readonly key: string,
     readonly branch: string,
-    readonly request: SipRequest,
+    request: SipRequest,
     readonly destination: Destination,
     protected readonly handler: ClientTransactionHandler,
     initial: ClientTransactionState,
   ) {
+    this.req = request;
     this.currentState = initial;
     this.reliable = destination.protocol !== 'udp';
     this.retransmitTimer = new TimerSlot(env.clock);
@@ -40,6 +43,16 @@ export abstract class ClientTransactionBase implements ClientTransaction {
 
   get state(): ClientTransactionState {
     return this.currentState;
+  }
+
+  get request(): SipRequest {
+    if (!this.req) throw new LinegateError('SIP_TX_RELEASED', `transaction ${this.id} released its request after the final response`);
+    return this.req;
+  }
+
+  /** Past the final nothing re-sends the request: let it go when compaction is on (TransactionLayerOptions.compact). */
+  protected releaseRequest(): void {
+    if (this.env.compact) this.req = undefined;
   }
 
   abstract start(): void;

@@ -11,6 +11,7 @@ import type { SipHeader, SipRequest, SipResponse } from '../message/index.js';
 import { buildAck } from './build-ack.js';
 import { buildCancel } from './build-cancel.js';
 import { ClientTransactionBase } from './client-transaction-base.js';
+import { unpooledCopy } from './server-transaction-base.js';
 import type { ClientEnv, HeldClientTransaction } from './transaction-env.js';
 import { sixtyFourT1, timerD } from './timers.js';
 import type { ClientTransaction, ClientTransactionHandler, Destination, Source } from './types.js';
@@ -19,6 +20,8 @@ const IGNORE = (): void => {};
 
 export class InviteClientTransaction extends ClientTransactionBase {
   private ack: SipRequest | undefined;
+  /** The ACK as bytes once compacted (TransactionLayerOptions.compact). */
+  private ackBytes: Buffer | undefined;
   private cancelTx: HeldClientTransaction | undefined;
 
   constructor(
@@ -58,7 +61,7 @@ export class InviteClientTransaction extends ClientTransactionBase {
         return;
       case 'completed':
         // RFC 3261 §17.1.1.2: a retransmitted final is answered with the ACK again.
-        if (res.status >= 300 && this.ack) this.env.transmit(this.ack, this.destination, this);
+        if (res.status >= 300) this.resendAck();
         return;
       default:
         return;
@@ -102,6 +105,7 @@ export class InviteClientTransaction extends ClientTransactionBase {
     this.currentState = 'accepted';
     this.stopTimers();
     this.dropHeldCancel();
+    this.releaseRequest();
     this.lifetimeTimer.start(sixtyFourT1(this.env.timers), this.onTimerM);
     this.handler.onResponse(res, src);
   }
@@ -110,11 +114,21 @@ export class InviteClientTransaction extends ClientTransactionBase {
     this.currentState = 'completed';
     this.stopTimers();
     this.dropHeldCancel();
-    this.ack = buildAck(this.request, this.topVia, this.cseq, res);
+    const ack = buildAck(this.request, this.topVia, this.cseq, res);
     if (!this.reliable) this.lifetimeTimer.start(timerD(this.env.timers), this.onTimerD);
-    this.env.transmit(this.ack, this.destination, this);
+    this.env.transmit(ack, this.destination, this);
+    // Timer D only re-sends this ACK: keep its bytes rather than the INVITE (TransactionLayerOptions.compact).
+    const c = this.env.compact;
+    if (c) this.ackBytes = unpooledCopy(c.serialize(ack));
+    else this.ack = ack;
+    this.releaseRequest();
     if (this.reliable) this.endAfter(() => this.handler.onResponse(res, src));
     else this.handler.onResponse(res, src);
+  }
+
+  private resendAck(): void {
+    if (this.ack) this.env.transmit(this.ack, this.destination, this);
+    else if (this.ackBytes) this.env.compact?.transmitBytes(this.ackBytes, this.destination, this);
   }
 
   private sendCancel(): void {

@@ -31,6 +31,7 @@ export class InviteServerTransaction extends ServerTransactionBase {
     if (this.currentState === 'accepted' && status >= 200 && status < 300) {
       // RFC 6026 §7.1: a 2xx from the TU in Accepted is passed to the transport.
       this.sendResponse(res);
+      this.compact(!this.acked && !this.reliable);
       return true;
     }
     return false;
@@ -61,6 +62,9 @@ export class InviteServerTransaction extends ServerTransactionBase {
     if (this.currentState !== 'accepted' || this.acked) return;
     this.acked = true;
     this.retransmitTimer.stop();
+    this.dropListeners('ackTimeout');
+    // Only absorbing retransmitted INVITEs is left until timer L (RFC 6026 §7.1).
+    this.compact(false);
   }
 
   private enterAccepted(res: SipResponse): void {
@@ -68,18 +72,22 @@ export class InviteServerTransaction extends ServerTransactionBase {
     this.lifetimeTimer.start(sixtyFourT1(this.env.timers), this.onTimerL);
     if (!this.reliable) this.startRetransmission();
     this.sendResponse(res);
+    this.compact(!this.reliable);
   }
 
   private enterCompleted(res: SipResponse): void {
     this.currentState = 'completed';
     this.lifetimeTimer.start(sixtyFourT1(this.env.timers), this.onTimerH);
+    // Timer G re-sends it over UDP, and a retransmitted INVITE gets it again (RFC 3261 §17.2.1).
     if (!this.reliable) this.startRetransmission();
     this.sendResponse(res);
+    this.compact(true);
   }
 
   private enterConfirmed(): void {
     this.currentState = 'confirmed';
     this.retransmitTimer.stop();
+    this.compact(false);
     // Timer I absorbs ACK retransmissions; a reliable transport has none (RFC 3261 §17.2.1).
     if (this.reliable) this.terminate();
     else this.lifetimeTimer.start(this.env.timers.T4, this.onTimerI);

@@ -23,6 +23,7 @@ export class NonInviteServerTransaction extends ServerTransactionBase {
     if (!this.reliable) this.lifetimeTimer.start(sixtyFourT1(this.env.timers), this.onTimerJ);
     this.sendResponse(res);
     if (this.reliable) this.terminate();
+    else this.compact(true);
     return true;
   }
 

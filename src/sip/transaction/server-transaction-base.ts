@@ -2,7 +2,9 @@
  * What the INVITE and non-INVITE server transactions share: identity, the last
  * response (re-sent when the request is retransmitted), typed events and termination.
  */
+import { LinegateError } from '../../shared/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
+import { headerTag } from './message-fields.js';
 import { TimerSlot } from './timer-slot.js';
 import { newTransactionId } from './transaction-id.js';
 import type { TransactionEnv } from './transaction-env.js';
@@ -19,7 +21,12 @@ type ListenerLists = { [K in EventName]?: Array<ServerTransactionEvents[K]> };
 
 export abstract class ServerTransactionBase implements ServerTransaction {
   readonly id = newTransactionId('s');
+  private req: SipRequest | undefined;
   private last: SipResponse | undefined;
+  /** After compaction: the last response as bytes (undefined once nothing is left to re-send). */
+  private lastBytes: Buffer | undefined;
+  /** After compaction: the To tag of the last response, for RFC 2543 ACK matching. */
+  private compactedToTag: string | undefined;
   protected currentState: ServerTransactionState;
   protected readonly reliable: boolean;
   /** Timer G (or the 2xx retransmission) for INVITE; unused for non-INVITE. */
@@ -33,11 +40,12 @@ export abstract class ServerTransactionBase implements ServerTransaction {
     protected readonly env: TransactionEnv,
     /** The key of this transaction in the layer's map. */
     readonly key: string,
-    readonly request: SipRequest,
+    request: SipRequest,
     readonly source: Source,
     readonly responseDestination: Destination,
     initial: ServerTransactionState,
   ) {
+    this.req = request;
     this.currentState = initial;
     this.reliable = source.protocol !== 'udp';
     this.retransmitTimer = new TimerSlot(env.clock);
@@ -48,8 +56,18 @@ export abstract class ServerTransactionBase implements ServerTransaction {
     return this.currentState;
   }
 
+  get request(): SipRequest {
+    if (!this.req) throw new LinegateError('SIP_TX_RELEASED', `transaction ${this.id} released its request after the final response`);
+    return this.req;
+  }
+
   get lastResponse(): SipResponse | undefined {
     return this.last;
+  }
+
+  /** The To tag of the last response sent ('' without one), undefined before any. */
+  lastToTag(): string | undefined {
+    return this.last ? headerTag(this.last, 'to') : this.compactedToTag;
   }
 
   abstract respond(res: SipResponse): boolean;
@@ -73,6 +91,11 @@ export abstract class ServerTransactionBase implements ServerTransaction {
     const i = list ? list.indexOf(listener) : -1;
     if (list && i >= 0) list.splice(i, 1);
     return this;
+  }
+
+  /** Forgets the listeners of an event that can no longer happen (they may hold the TU's state). */
+  protected dropListeners(event: EventName): void {
+    if (this.listeners) this.listeners[event] = undefined;
   }
 
   /** The owner could not send one of our responses (RFC 3261 §17.2.4): tell the TU, end. */
@@ -104,6 +127,26 @@ export abstract class ServerTransactionBase implements ServerTransaction {
 
   protected resendLastResponse(): void {
     if (this.last) this.env.transmit(this.last, this.responseDestination, this);
+    else if (this.lastBytes) this.env.compact?.transmitBytes(this.lastBytes, this.responseDestination, this);
+  }
+
+  /**
+   * Past the final response only re-sending it (or nothing) is left: with compaction on,
+   * keep its bytes (`keepLast`) and a To tag, and let the parsed messages go (see
+   * TransactionLayerOptions.compact). The bytes are copied out of Node's shared Buffer
+   * pool so that a 32-second-old response does not pin an 8 kB pool slab.
+   */
+  protected compact(keepLast: boolean): void {
+    const c = this.env.compact;
+    if (!c) return;
+    if (this.last) {
+      this.compactedToTag = headerTag(this.last, 'to');
+      this.lastBytes = keepLast ? unpooledCopy(c.serialize(this.last)) : undefined;
+    } else if (!keepLast) {
+      this.lastBytes = undefined;
+    }
+    this.last = undefined;
+    this.req = undefined;
   }
 
   /** Runs a TU notification, then terminates even if the TU threw (no leaked transaction). */
@@ -127,4 +170,11 @@ export abstract class ServerTransactionBase implements ServerTransaction {
     this.retransmitTimer.stop();
     this.lifetimeTimer.stop();
   }
+}
+
+/** A copy with its own memory (Buffer.from/allocUnsafe may slice a shared 8 kB slab). */
+export function unpooledCopy(b: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(b.length);
+  b.copy(copy);
+  return copy;
 }

@@ -11,12 +11,14 @@ import type {
   Destination,
   ServerTransaction,
   TimerConfig,
+  TransactionCompaction,
 } from './types.js';
 
 export interface TransactionEnv {
   readonly clock: Clock;
   readonly timers: TimerConfig;
   transmit(msg: SipMessage, dest: Destination, tx: ServerTransaction | ClientTransaction): void;
+  readonly compact: TransactionCompaction | undefined;
   /** Forget a terminated transaction (removes it from its map if it is still the entry for `key`). */
   release(key: string, tx: ServerTransaction | ClientTransaction): void;
 }

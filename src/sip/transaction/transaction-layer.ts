@@ -47,6 +47,7 @@ export class TransactionLayer {
       clock: opts.clock,
       timers,
       transmit: (msg, dest, tx) => opts.transmit(msg, dest, tx),
+      compact: opts.compact,
       release: (key, tx) => this.release(key, tx),
       createCancel: (invite, cancel, handler) => this.createCancel(invite, cancel, handler),
     };
@@ -161,8 +162,9 @@ export class TransactionLayer {
     if (direct instanceof InviteServerTransaction) return direct;
     if (!usesRfc2543Matching(top)) return undefined;
     const candidate = this.servers.get(serverKey(req, top, cseq, 'INVITE', ''));
-    if (!(candidate instanceof InviteServerTransaction) || !candidate.lastResponse) return undefined;
-    return headerTag(candidate.lastResponse, 'to') === headerTag(req, 'to') ? candidate : undefined;
+    if (!(candidate instanceof InviteServerTransaction)) return undefined;
+    const sentTag = candidate.lastToTag();
+    return sentTag !== undefined && sentTag === headerTag(req, 'to') ? candidate : undefined;
   }
 
   private createServer(key: string, req: SipRequest, src: Source, top: TopVia): AnyServerTransaction {

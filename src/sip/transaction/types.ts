@@ -42,11 +42,25 @@ export interface TransactionLayerOptions {
    */
   transmit(msg: SipMessage, dest: Destination, tx: ServerTransaction | ClientTransaction): void;
   /**
+   * Optional, for memory: with it, a transaction that is past its final response keeps
+   * only the bytes it may still have to re-send (the final, or the ACK to a non-2xx), not
+   * the parsed messages. Transactions live 64·T1 (32 s) after their final (timers D, H, J,
+   * L, M; RFC 6026), so at hundreds of calls a second the parsed messages would otherwise
+   * be most of the live heap and make every full GC long. `serialize` must return the
+   * bytes `transmit` would send; `transmitBytes` sends them like `transmit` does.
+   */
+  compact?: TransactionCompaction;
+  /**
    * Send every response over UDP to the packet's source port, as if the request's top Via
    * had carried `rport` (RFC 3581 §4; sofia's "server_rport = 2"). Default false: the
    * source port only when `rport` is present, otherwise the sent-by port (RFC 3261 §18.2.2).
    */
   forceRport?: boolean;
+}
+
+export interface TransactionCompaction {
+  serialize(msg: SipMessage): Buffer;
+  transmitBytes(bytes: Buffer, dest: Destination, tx: ServerTransaction | ClientTransaction): void;
 }
 
 /** The layer's user: the dialog/engine layer above (RFC 3261 §17 "TU"). */
@@ -109,9 +123,14 @@ export interface ServerTransactionEvents {
 export interface ServerTransaction {
   /** Opaque and unique within the process. */
   readonly id: string;
+  /**
+   * The request. With TransactionLayerOptions.compact it is released once the final
+   * response is sent, and reading it then throws SIP_TX_RELEASED (a programming error).
+   */
   readonly request: SipRequest;
   readonly source: Source;
   readonly state: ServerTransactionState;
+  /** The last response sent; undefined once compacted (see TransactionLayerOptions.compact). */
   readonly lastResponse: SipResponse | undefined;
   /** Where responses go (RFC 3261 §18.2.2, RFC 3581). */
   readonly responseDestination: Destination;
@@ -129,6 +148,7 @@ export interface ServerTransaction {
 export interface ClientTransaction {
   /** Opaque and unique within the process. */
   readonly id: string;
+  /** The request; released (reading throws SIP_TX_RELEASED) after the final with TransactionLayerOptions.compact. */
   readonly request: SipRequest;
   readonly destination: Destination;
   readonly state: ClientTransactionState;

@@ -5,6 +5,7 @@
 import { buildResponse, getHeader, getHeaderValues, headerKey, parseCSeq, tagOf } from '../message/index.js';
 import type { SipHeader, SipRequest, SipResponse } from '../message/index.js';
 import type { ClientTransaction, Source } from '../transaction/index.js';
+import { unpooledCopy } from '../transaction/index.js';
 import type { Destination } from '../transport/index.js';
 import { isIPv6 } from '../transport/index.js';
 import type { AppConnection } from '../wire/index.js';
@@ -128,7 +129,9 @@ export class Uac {
 
   private sendAck(app: AppConnection, msgId: string, d: Dialog, ack: SipRequest, dest: Destination): void {
     this.ctx.sendStateless(ack, dest);
-    d.lastAck = { buf: this.ctx.wireBytes(ack), dest };
+    // Kept for 2xx retransmissions while the INVITE transaction lives (32 s): a copy of its
+    // own, so that it does not pin a shared 8 kB Buffer pool slab that long.
+    d.lastAck = { buf: unpooledCopy(this.ctx.wireBytes(ack)), dest };
     this.ackSent(app, msgId, { txnId: this.ctx.newTxnId(), app, method: 'ACK', req: ack, dest, dlgId: d.id, formsDialog: false });
     if (d.ackThenBye) {
       // A 200 raced our CANCEL: after the ACK the engine ends the call itself (§7.3 step 7, RFC 3261 §9.1).
@@ -200,6 +203,18 @@ export class Uac {
     const toTag = tagOf(getHeader(res, 'to') ?? '');
     const success = status >= 200 && status < 300;
     const reliable1xx = rec.method === 'INVITE' && status > 100 && status < 200 && getHeader(res, 'rseq') !== undefined;
+    const answered = rec.got2xx ? rec.dialog : undefined;
+    if (success && toTag && answered) {
+      // Another 2xx in the Accepted state (RFC 6026 §7.2), possibly after the dialog ended:
+      // a retransmission gets the ACK again (a lost ACK, RFC 3261 §13.2.2.4), another fork's
+      // 2xx is acknowledged and ended; neither reaches the app or creates a dialog anew.
+      if (toTag === answered.remoteTag) {
+        if (answered.lastAck) this.ctx.transport.send(answered.lastAck.dest, answered.lastAck.buf);
+      } else {
+        this.endStrayFork(rec, res, toTag, src);
+      }
+      return false;
+    }
     let d = this.ctx.dialogs.get(rec.dlgId);
     if (toTag && (success || reliable1xx)) {
       if (!d) {
@@ -215,11 +230,6 @@ export class Uac {
       }
       rec.dialog = d;
       if (success) {
-        if (rec.got2xx) {
-          // A retransmitted 2xx (RFC 6026 Accepted state): the ACK is re-sent, the app is not told again.
-          if (d.lastAck) this.ctx.transport.send(d.lastAck.dest, d.lastAck.buf);
-          return false;
-        }
         rec.got2xx = true;
         if (rec.method === 'INVITE') this.ctx.cdrs.start('network', 'uac', res);
         d.state = 'confirmed';

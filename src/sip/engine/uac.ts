@@ -251,7 +251,7 @@ export class Uac {
     return {
       id: rec.dlgId, role: 'uac', method: rec.method, callId: o.callId,
       localTag: o.localTag, remoteTag: toTag,
-      localHeader: o.localHeader, remoteHeader: getHeader(res, 'to') ?? '',
+      localHeader: o.localHeader, remoteHeader: own(getHeader(res, 'to') ?? ''),
       remoteTarget: uriOf(getHeader(res, 'contact') ?? '') || o.uri,
       routeSet: recordRoutes(res).reverse(),
       localContact: o.localContact,

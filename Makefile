@@ -7,7 +7,7 @@ NPM   ?= npm
 SUDO  := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT_STAMP := node_modules/.apt-peers-stamp
 
-.PHONY: run test deps peers build typecheck lint depcheck unit clean
+.PHONY: run test deps peers media-tools prompts build typecheck lint depcheck unit clean
 
 deps: node_modules/.package-lock.json
 
@@ -15,18 +15,29 @@ node_modules/.package-lock.json: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund
 	@touch $@
 
-# Test peers from Debian: sipp (package sip-tester) and redis-server. Installed only when missing.
+# Test peers from Debian: sipp (package sip-tester), redis-server, baresip, and espeak-ng
+# (the prompts). Installed only when missing.
 peers: $(APT_STAMP)
 
 $(APT_STAMP): | deps
 	@need=""; \
 	command -v sipp >/dev/null || need="$$need sip-tester"; \
 	command -v redis-server >/dev/null || need="$$need redis-server"; command -v baresip >/dev/null || need="$$need baresip"; \
+	command -v espeak-ng >/dev/null || need="$$need espeak-ng"; \
 	if [ -n "$$need" ]; then \
 	  echo "installing from Debian:$$need"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$need; \
 	fi
 	@touch $@
+
+# The voicemail prompts are rendered by the project's own build from espeak-ng (Debian),
+# never downloaded: `make run` needs them, so it installs espeak-ng when missing.
+media-tools:
+	@command -v espeak-ng >/dev/null || { echo "installing from Debian: espeak-ng"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq espeak-ng; }
+
+prompts: deps media-tools
+	node --import tsx scripts/build-prompts.ts --out var/prompts
 
 build: deps
 	$(NPM) run build --silent
@@ -45,7 +56,7 @@ unit: deps peers
 
 test: deps peers build typecheck lint depcheck unit
 
-run: deps build
+run: deps build prompts
 	node bin/linegate run
 
 clean:

@@ -1,0 +1,14 @@
+export { parseRtp, serializeRtp, isRtcp, RTP_HEADER_BYTES } from './rtp-packet.js';
+export type { ParseRtpResult, RtpHeaderExtension, RtpPacket, RtpPacketInit } from './rtp-packet.js';
+export { RTCP_PACKET_TYPES, SDES_ITEM_TYPES } from './rtcp.js';
+export type { Bye, ParseRtcpResult, ReceiverReport, ReportBlock, RtcpPacket, SdesChunk, SdesItem, SenderReport, SourceDescription, UnknownRtcp } from './rtcp.js';
+export { parseRtcp } from './rtcp-parse.js';
+export type { ParseRtcpOptions } from './rtcp-parse.js';
+export { buildReportCompound, cnameOf, serializeRtcp } from './rtcp-serialize.js';
+export type { ReportCompoundInit } from './rtcp-serialize.js';
+export { compactNtp, ntpFromUnixMs, toCompactNtpDuration, NTP_UNIX_OFFSET_SECONDS } from './ntp-time.js';
+export type { NtpTimestamp } from './ntp-time.js';
+export { buildTelephoneEvent, dtmfDigitOf, dtmfEventOf, parseTelephoneEvent, telephoneEventPackets, DTMF_EVENTS } from './telephone-event.js';
+export type { ParseTelephoneEventResult, TelephoneEvent, TelephoneEventPacket, TelephoneEventPacketsOptions } from './telephone-event.js';
+export { TelephoneEventReceiver } from './telephone-event-receiver.js';
+export type { DtmfReport, TelephoneEventReceiverOptions } from './telephone-event-receiver.js';

@@ -19,6 +19,9 @@ export const CALL_EVENT_TYPES = [
   'note.added',
   'opportunity.tagged',
   'emergency.call',
+  'voicemail.deposited',
+  'voicemail.heard',
+  'recording.available',
 ] as const;
 export type CallEventType = (typeof CALL_EVENT_TYPES)[number];
 
@@ -115,6 +118,31 @@ export interface EmergencyCall extends CallEventBase {
   readonly location?: string;
 }
 
+export const VOICEMAIL_HEARD_VIA = ['phone', 'api'] as const;
+export type VoicemailHeardVia = (typeof VOICEMAIL_HEARD_VIA)[number];
+
+/** A caller left a message (issue #5). `callId` is the call that left it. */
+export interface VoicemailDeposited extends CallEventBase {
+  readonly type: 'voicemail.deposited';
+  /** The mailbox owner. */
+  readonly userId: string;
+  /** The caller: E.164 number, SIP URI or `anonymous`. */
+  readonly from: string;
+  readonly durationMs: number;
+  readonly messageId: string;
+  /** Where the control API serves the WAV: `/v1/users/<userId>/voicemail/<messageId>`. */
+  readonly url: string;
+}
+
+/** A message was heard for the first time. `callId` is the call that left it. */
+export interface VoicemailHeard extends CallEventBase {
+  readonly type: 'voicemail.heard';
+  readonly userId: string;
+  readonly messageId: string;
+  /** By phone (the retrieval menu) or over the control API (visual voicemail). */
+  readonly via: VoicemailHeardVia;
+}
+
 export type CallEvent =
   | CallStarted
   | CallRinging
@@ -122,7 +150,33 @@ export type CallEvent =
   | CallEnded
   | NoteAdded
   | OpportunityTagged
-  | EmergencyCall;
+  | EmergencyCall
+  | VoicemailDeposited
+  | VoicemailHeard
+  | RecordingAvailable;
+
+/** How a recording's channels map to the parties; one layout today (stereo, issue #5). */
+export const RECORDING_LAYOUTS = ['caller-left,callee-right'] as const;
+export type RecordingLayout = (typeof RECORDING_LAYOUTS)[number];
+
+/**
+ * A call recording is complete and its file final (issue #5). Written once the call has
+ * ended, so its seq follows the call's `call.ended`; a call recorded in several pieces
+ * (on-demand stop, then start) has one event per file.
+ */
+export interface RecordingAvailable extends CallEventBase {
+  readonly type: 'recording.available';
+  /** The user whose recording policy applied. */
+  readonly userId: string;
+  readonly recordingId: string;
+  /** The WAV file, as the media server names it. */
+  readonly path: string;
+  /** Where it can be fetched, when the gateway serves recordings. */
+  readonly url?: string;
+  readonly durationMs: number;
+  readonly channels: 1 | 2;
+  readonly layout: RecordingLayout;
+}
 
 /** Limits that keep one event small enough for one log line / stream entry. */
 export const CALL_EVENT_LIMITS = {

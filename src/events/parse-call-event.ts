@@ -10,6 +10,8 @@ import {
   DIRECTIONS,
   DISPOSITIONS,
   HANGUP_PARTIES,
+  RECORDING_LAYOUTS,
+  VOICEMAIL_HEARD_VIA,
   type CallEvent,
   type CallEventBase,
   type CallEventType,
@@ -91,6 +93,30 @@ function readEvent(type: CallEventType, o: Obj): CallEvent {
         number: id(o, 'number'),
         ...optional(o, 'deviceId', id),
         ...optional(o, 'location', (x, k) => text(x, k, CALL_EVENT_LIMITS.maxTextLength)),
+      };
+    case 'voicemail.deposited':
+      return {
+        type,
+        ...base,
+        userId: id(o, 'userId'),
+        from: id(o, 'from'),
+        durationMs: integer(o, 'durationMs', 0, Number.MAX_SAFE_INTEGER),
+        messageId: id(o, 'messageId'),
+        url: id(o, 'url'),
+      };
+    case 'voicemail.heard':
+      return { type, ...base, userId: id(o, 'userId'), messageId: id(o, 'messageId'), via: oneOf(o, 'via', VOICEMAIL_HEARD_VIA) };
+    case 'recording.available':
+      return {
+        type,
+        ...base,
+        userId: id(o, 'userId'),
+        recordingId: id(o, 'recordingId'),
+        path: text(o, 'path', CALL_EVENT_LIMITS.maxTextLength),
+        ...optional(o, 'url', (x, k) => text(x, k, CALL_EVENT_LIMITS.maxTextLength)),
+        durationMs: integer(o, 'durationMs', 0, Number.MAX_SAFE_INTEGER),
+        channels: integer(o, 'channels', 1, 2) as 1 | 2,
+        layout: oneOf(o, 'layout', RECORDING_LAYOUTS),
       };
   }
 }

@@ -1,0 +1,43 @@
+/**
+ * Small pieces that keep the CallShell's voicemail hooks to a line or two (docs/voicemail.md).
+ */
+import type { DepositReason } from './voicemail-types.js';
+import type { VoicemailLeg } from './voicemail-leg.js';
+
+/** The parts of srf a direct answer uses (Srf fits). */
+export interface AnsweringSrf<Req, Res> {
+  createUAS(req: Req, res: Res, opts: { localSdp: string }): Promise<{ on(event: 'destroy', listener: () => void): unknown; destroy(): unknown }>;
+}
+
+/**
+ * Answers an INVITE with a voicemail leg and ties the two together: the caller's BYE ends
+ * the leg; the leg ending by itself sends BYE to the caller. For calls that do not go through
+ * the call core (retrieval from one's own device, `*98`). Resolves once answered; rejects
+ * (after destroying the leg) when the answer could not be sent.
+ */
+export async function answerWithLeg<Req, Res>(srf: AnsweringSrf<Req, Res>, req: Req, res: Res, leg: VoicemailLeg): Promise<void> {
+  let uas: Awaited<ReturnType<AnsweringSrf<Req, Res>['createUAS']>>;
+  try {
+    uas = await srf.createUAS(req, res, { localSdp: leg.remote.sdp });
+  } catch (err) {
+    await leg.destroy();
+    throw err;
+  }
+  uas.on('destroy', () => void leg.destroy());
+  leg.on('destroy', () => void Promise.resolve(uas.destroy()).catch(() => undefined));
+  leg.start();
+}
+
+/** The core's RFC 5806 Diversion reason (VoicemailRoute.cause) → why the call reached voicemail. */
+export function depositReasonOf(diversion: string | undefined): DepositReason {
+  switch (diversion) {
+    case 'user-busy':
+      return 'busy';
+    case 'no-answer':
+      return 'no-answer';
+    case 'unavailable':
+      return 'unreachable';
+    default:
+      return 'dnd'; // do-not-disturb, and "forward always to voicemail" (carried out as DND)
+  }
+}

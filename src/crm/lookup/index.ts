@@ -1,0 +1,10 @@
+export { CallerResolver } from './caller-resolver.js';
+export type { CallerResolverOptions, ResolveOptions } from './caller-resolver.js';
+export { CrmContactDirectory } from './crm-contact-directory.js';
+export type { ResolvedCaller, CachedLookup } from './resolved-caller.js';
+export { callerKeys } from './resolved-caller.js';
+export type { UnknownCallerSettings } from './unknown-callers.js';
+export { callerSosl, phoneFieldsFor, pickCaller, SEARCHED_OBJECTS } from './caller-search.js';
+export type { PhoneFields, SearchRow, SearchedObject } from './caller-search.js';
+export { escapeSoql, escapeSosl, nationalDigits, phoneDigits, samePhoneNumber, soslPhoneTerm, toE164 } from './phone-number.js';
+export type { SalesforceCaller } from './salesforce-caller.js';

@@ -1,6 +1,12 @@
 export { parseEngineFlags, readEngineFlags, parseContact, formatFlagErrors } from './engine-flags.js';
 export type { EngineFlags, FlagError, FlagResult } from './engine-flags.js';
-export { loadDialplan, parseDialplan, readDialplan, formatDialplanErrors, DEMO_SECRET_DEFAULTS, DIALPLAN_SCHEMA, Secret } from './dialplan/index.js';
+export { loadDialplan, parseDialplan, readDialplan, formatDialplanErrors, DEMO_SECRET_DEFAULTS, publishedDemoSecret, DIALPLAN_SCHEMA, Secret } from './dialplan/index.js';
+export {
+  parseSipUri, checkCivicAddressField, checkForwardingField, checkPhoneNumberField, checkRingPlanField, checkSipUriField,
+} from './dialplan/index.js';
+export type {
+  ParsedSipUri, SipUriParam, SipUriParse, FieldCheck, FieldProblem, RawCivicAddress, RawForwarding, RawRingPlan, FieldUserContext,
+} from './dialplan/index.js';
 export type {
   Dialplan, DialplanError, DialplanResult, EnvMap, LoadOptions, User, Trunk, RingPlan, RingTarget, Forwarding, ForwardDestination,
   BlockList, CivicAddress, EmergencySettings, NotifyTarget, RegistrarSettings, DialplanLimits, SourceNetwork, TrunkOutbound, E164,

@@ -106,6 +106,10 @@ export interface RecentCall {
   readonly durationS?: number;
   /** The device or target that answered. */
   readonly answeredBy?: string;
+  /** A note was added to the call (control API), during or after it. */
+  readonly hasNotes?: boolean;
+  /** The opportunity the call is tagged with (click-to-call or the control API); the last tag wins. */
+  readonly opportunityId?: string;
 }
 
 export type RecentCallPatch = Partial<Omit<RecentCall, 'callId'>>;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import pino from 'pino';
 import { CallShell } from '../../src/b2bua/call/index.js';
-import type { CallRegistrar, ReachableDevice, ShellSrf } from '../../src/b2bua/call/index.js';
+import type { CallRegistrar, CallShellOptions, ReachableDevice, ShellRequest, ShellSrf } from '../../src/b2bua/call/index.js';
 import { parseDialplan } from '../../src/config/index.js';
 import type { Dialplan } from '../../src/config/index.js';
 import { parseCallEvent } from '../../src/events/index.js';
@@ -54,8 +54,25 @@ export class MemoryEvents {
   }
 }
 
+/**
+ * When srf emitted each caller's CANCEL (by INVITE Call-ID): 'same-tick' when it came before
+ * the INVITE handler's first await could resume (INVITE and CANCEL in one read of the wire
+ * socket), 'later' otherwise. It runs as srf middleware ahead of the shell's handler.
+ */
+export class CancelTiming {
+  readonly byCallId = new Map<string, 'same-tick' | 'later'>();
+
+  watch(req: ShellRequest, next: () => void): void {
+    let sameTick = true;
+    queueMicrotask(() => { sameTick = false; });
+    req.once('cancel', () => this.byCallId.set(req.get('Call-ID') ?? '', sameTick ? 'same-tick' : 'later'));
+    next();
+  }
+}
+
 export interface ShellBed {
   eut: EngineUnderTest;
+  cancelTiming: CancelTiming;
   shell: CallShell;
   store: MemoryStore;
   events: MemoryEvents;
@@ -63,14 +80,28 @@ export interface ShellBed {
   dialplan: Dialplan;
 }
 
-/** A dialplan for tests: users alice (100) and bob (101), trunk `carrier` from 127.0.0.1 to `trunkPort`. */
-export function testDialplan(trunkPort: number, extraUserYaml = ''): Dialplan {
+/** What a test may change in testDialplan's users and voicemail service. */
+export interface TestDialplanOptions {
+  /** Extra YAML lines under alice (indented 4 spaces), e.g. her voicemail box and forwarding. */
+  aliceYaml?: string;
+  /** Where the voicemail service is; default the trunk's port. */
+  voicemailPort?: number;
+}
+
+/** The PIN of a voicemail box in testDialplan (env VM_PIN). */
+export const TEST_VOICEMAIL_PIN = '2468';
+
+/**
+ * A dialplan for tests: users alice (100) and bob (101), trunk `carrier` from 127.0.0.1 to
+ * `trunkPort`, the voicemail service at sip:voicemail@127.0.0.1:<voicemailPort or trunkPort>.
+ */
+export function testDialplan(trunkPort: number, extraUserYaml = '', opts: TestDialplanOptions = {}): Dialplan {
   const yaml = `
 version: 1
 domain: 127.0.0.1
 defaultCountry: US
 voicemail:
-  serviceUri: sip:voicemail@127.0.0.1:${trunkPort}
+  serviceUri: sip:voicemail@127.0.0.1:${opts.voicemailPort ?? trunkPort}
 users:
   - id: alice
     displayName: Alice Example
@@ -79,6 +110,7 @@ users:
     sip: { password: { env: PW } }
     ringPlan: { strategy: simultaneous, timeoutS: 10, targets: [ { to: devices } ] }
     emergencyAddress: { street: 1 Market St, unit: Floor 4, city: San Francisco, region: CA, postalCode: "94105", country: US }
+${opts.aliceYaml ?? ''}
   - id: bob
     displayName: Bob Example
     businessNumber: "+14155550101"
@@ -96,12 +128,15 @@ emergency:
   numbers: ["911", "933"]
   trunk: carrier
 `;
-  const r = parseDialplan(yaml, { file: 'test.yaml', env: { PW: 'secret-pw-1' } });
+  const r = parseDialplan(yaml, { file: 'test.yaml', env: { PW: 'secret-pw-1', VM_PIN: TEST_VOICEMAIL_PIN } });
   assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.errors, null, 1));
   return r.dialplan;
 }
 
-export async function startShellBed(bed: TestBed, dialplan: (eut: EngineUnderTest) => Dialplan): Promise<ShellBed> {
+/** The shell's options a test may set; the bed provides srf, dialplan, store, events and registrar. */
+export type ShellExtras = Partial<Omit<CallShellOptions, 'srf' | 'dialplan' | 'store' | 'events' | 'registrar'>>;
+
+export async function startShellBed(bed: TestBed, dialplan: (eut: EngineUnderTest) => Dialplan, extras: ShellExtras = {}): Promise<ShellBed> {
   const eut = await bed.startEngine();
   const store = new MemoryStore();
   await store.start();
@@ -109,13 +144,16 @@ export async function startShellBed(bed: TestBed, dialplan: (eut: EngineUnderTes
   const registrar = new TestRegistrar();
   const plan = dialplan(eut);
   let shell: CallShell | undefined;
+  const cancelTiming = new CancelTiming();
   await bed.connectApp(eut, (srf) => {
+    srf.use('invite', (req, _res, next) => cancelTiming.watch(req as unknown as ShellRequest, () => next()));
     shell = new CallShell({
       srf: srf as unknown as ShellSrf, dialplan: plan, store, events, registrar,
       clock: systemClock, logger: pino({ level: process.env.LINEGATE_TEST_LOG ?? 'silent' }),
+      ...extras,
     });
     shell.start();
   });
   assert.ok(shell);
-  return { eut, shell, store, events, registrar, dialplan: plan };
+  return { eut, cancelTiming, shell, store, events, registrar, dialplan: plan };
 }

@@ -10,7 +10,8 @@
 import assert from 'node:assert/strict';
 import { delay, useTestBed, until } from './test-bed.js';
 import { startShellBed, testDialplan } from './b2bua-bed.js';
-import type { ShellBed } from './b2bua-bed.js';
+import { inviteThenCancelAtOnce } from './b2bua-raw-caller.js';
+import type { ShellBed, ShellExtras } from './b2bua-bed.js';
 import type { CallEvent } from '../../src/events/index.js';
 import type { JsonObject } from '../../src/state/index.js';
 import type { SippRun } from '../helpers/sipp.js';
@@ -22,6 +23,7 @@ const NO_FORWARDING = { always: null, busy: null, noAnswer: null, unreachable: n
 const ALICE = '+14155550100';
 const MOBILE = '+14155550177';
 const FORWARD_TO = '+14155550188';
+const CALLER = '+14155550123';
 
 async function passes(run: SippRun): Promise<void> {
   const r = await run.done;
@@ -60,23 +62,61 @@ describe('b2bua: ringing and routing', function () {
     return bed().sipp({ scenario, target: sb!.eut.udp, service: ALICE });
   }
 
-  // SKIPPED, reason: flaky on the 2-core CI machine (2 failures in ~9 full runs): the call ends
-  // 'missed'/480 as if the shell decided before seeing the caller's CANCEL. Passes alone. The pure
-  // core's CANCEL-before-decision is covered by test/unit/call and the property tests; the shell's
-  // race must be found before this is re-enabled (closing note of session 1).
-  it.skip('CANCEL before the decision: no leg is ever started', async () => {
-    sb = await startShellBed(bed(), () => testDialplan(9));
-    // Long enough that the caller's CANCEL lands before the decision even on a loaded 2-core CI machine.
-    sb.registrar.lookupDelayMs = 1500;
-    const peer = await bed().silentPeer();
-    sb.registrar.devices.set('alice', [{ uri: `sip:desk@127.0.0.1:${peer.port}`, uacOptions: {} }]);
-    await passes(await callAlice('b2bua-uac-invite-cancel-after-100-expect-487.xml'));
-    const ended = await oneEnded(sb, 'cancelled');
-    assert.equal(ended.hungUpBy, 'caller');
-    await delay(1800); // the decision lands meanwhile and must start nothing
-    assert.deepEqual(peer.methods(), []);
-    assert.equal(sb.events.events.filter((e) => e.type === 'call.ringing').length, 0);
-    assert.equal((await sb.store.getCounter('calls.user', 'alice')).value, 0);
+  /**
+   * CANCEL before the decision (issue #3): no leg may ever ring. The orderings covered, by
+   * where the shell is when srf emits the caller's CANCEL:
+   *   1. in the same tick as the INVITE (both in one read of the wire socket), before the
+   *      INVITE handler's first await has resumed: the race that used to lose the CANCEL,
+   *      because the shell listened for it only once the call's session existed;
+   *   2. while the caller's name is looked up in the directory, before the session exists;
+   *   3. once the session exists, while the decision waits for the registrar's lookup.
+   * In each the decision lands after the CANCEL (the lookup is held 1.5 s) and starts nothing.
+   */
+  describe('CANCEL before the decision: no leg is ever started', () => {
+    /** The caller: a sipp scenario, or the raw INVITE-and-CANCEL-at-once caller. */
+    type Caller = string | 'raw-at-once';
+
+    async function cancelledBeforeDecision(caller: Caller, extras: ShellExtras = {}): Promise<ShellBed> {
+      const s = sb = await startShellBed(bed(), () => testDialplan(9), extras);
+      s.registrar.lookupDelayMs = 1500;
+      const peer = await bed().silentPeer();
+      s.registrar.devices.set('alice', [{ uri: `sip:desk@127.0.0.1:${peer.port}`, uacOptions: {} }]);
+      if (caller === 'raw-at-once') {
+        const { statuses } = await inviteThenCancelAtOnce(s.eut.udp, ALICE, CALLER);
+        assert.ok(statuses.includes(200) && statuses.includes(487), `CANCEL answered 200 and INVITE 487: ${statuses.join(', ')}`);
+      } else {
+        await passes(await bed().sipp({ scenario: caller, target: s.eut.udp, service: ALICE, keys: { from_user: CALLER } }));
+      }
+      const ended = await oneEnded(s, 'cancelled');
+      assert.equal(ended.hungUpBy, 'caller');
+      await delay(1800); // the decision lands meanwhile and must start nothing
+      assert.deepEqual(peer.methods(), []);
+      assert.equal(s.events.events.filter((e) => e.type === 'call.ringing').length, 0);
+      assert.equal((await s.store.getCounter('calls.user', 'alice')).value, 0);
+      return s;
+    }
+
+    function timingOf(s: ShellBed): string | undefined {
+      return [...s.cancelTiming.byCallId.values()][0];
+    }
+
+    it('1. the CANCEL comes in the same wire read as the INVITE', async () => {
+      const s = await cancelledBeforeDecision('raw-at-once');
+      assert.equal(timingOf(s), 'same-tick', 'the ordering this test is about did not happen');
+    });
+
+    it('2. the CANCEL comes while the caller\'s name is looked up', async () => {
+      const asked: string[] = [];
+      const directory = { lookupName: async (n: string) => { asked.push(n); await delay(1000); return 'Slow Directory'; } };
+      const s = await cancelledBeforeDecision('b2bua-uac-invite-cancel-300ms-after-100-expect-487.xml', { directory, directoryBudgetMs: 2000 });
+      assert.deepEqual(asked, [CALLER]);
+      assert.equal(timingOf(s), 'later');
+    });
+
+    it('3. the CANCEL comes once the session exists, while the decision waits', async () => {
+      const s = await cancelledBeforeDecision('b2bua-uac-invite-cancel-300ms-after-100-expect-487.xml');
+      assert.equal(timingOf(s), 'later');
+    });
   });
 
   it('sequential ring: the devices ring for their time, get CANCEL, then the mobile answers', async () => {

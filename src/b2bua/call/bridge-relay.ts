@@ -10,8 +10,8 @@
  */
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../../shared/index.js';
-import type { Headers, ShellDialog, ShellRequest, ShellResponse } from './shell-srf.js';
-import { statusOf } from './shell-srf.js';
+import type { Headers, InDialogResponse, ShellDialog, ShellRequest, ShellResponse } from './shell-srf.js';
+import { finalResponse } from './shell-srf.js';
 
 export type Side = 'A' | 'B';
 
@@ -69,39 +69,44 @@ export class BridgeRelay {
     this.pending.add(to);
     try {
       for (let attempt = 0; ; attempt++) {
-        try {
-          const answer = await this.dialog(to).modify(req.body ?? '');
-          return res.send(200, { body: answer, headers: { 'Content-Type': 'application/sdp' } });
-        } catch (err) {
-          const { status, reason } = statusOf(err);
-          if (status === 491 && attempt < GLARE_RETRIES && !this.stopped) {
-            await this.wait(glareDelayMs(to === 'B', this.deps.random));
-            continue;
-          }
-          this.lost(to, status);
-          return res.send(status, reason ?? 'Relayed');
+        const r = await this.reinvite(to, req.body ?? '');
+        if (r.status === 200) return res.send(200, { body: r.body ?? '', headers: { 'Content-Type': 'application/sdp' } });
+        if (r.status === 491 && attempt < GLARE_RETRIES && !this.stopped) {
+          await this.wait(glareDelayMs(to === 'B', this.deps.random));
+          continue;
         }
+        this.lost(to, r.status);
+        return res.send(r.status, r.reason ?? 'Relayed');
       }
     } finally {
       this.pending.delete(to);
     }
   }
 
+  /**
+   * A re-INVITE with this offer, as a plain in-dialog request rather than srf's
+   * Dialog#modify: in srf 5.0.29 a modify() answered with anything but 200 (a 491 in
+   * glare) never leaves srf's one-re-INVITE-at-a-time queue, so every later modify() on
+   * that dialog, our §14.1 retry first, would wait forever. srf ACKs the final response.
+   */
+  private reinvite(to: Side, sdp: string): Promise<InDialogResponse> {
+    const dialog = this.dialog(to);
+    const headers: Headers = { 'Content-Type': 'application/sdp' };
+    if (dialog.local.contact) headers.Contact = dialog.local.contact; // RFC 3261 §12.2.1.1: a target refresh
+    return finalResponse(dialog, { method: 'INVITE', headers, body: sdp });
+  }
+
+  /** RFC 3311 UPDATE and RFC 6086 INFO: the far side's final answer, body included, goes back. */
   private async relayRequest(from: Side, method: 'UPDATE' | 'INFO', req: ShellRequest, res: ShellResponse): Promise<void> {
     const to: Side = from === 'A' ? 'B' : 'A';
     const headers: Headers = {};
     const ct = req.get('Content-Type');
     if (ct) headers['Content-Type'] = ct;
-    try {
-      const r = await this.dialog(to).request({ method, headers, ...(req.body ? { body: req.body } : {}) });
-      this.lost(to, r.status);
-      const opts = r.body ? { body: r.body, headers: { 'Content-Type': 'application/sdp' } } : {};
-      res.send(r.status, opts);
-    } catch (err) {
-      const { status } = statusOf(err);
-      this.lost(to, status);
-      res.send(status >= 300 ? status : 500);
-    }
+    const r = await finalResponse(this.dialog(to), { method, headers, ...(req.body ? { body: req.body } : {}) });
+    this.lost(to, r.status);
+    const contentType = r.contentType ?? (method === 'UPDATE' ? 'application/sdp' : 'application/octet-stream');
+    const opts = r.body ? { body: r.body, headers: { 'Content-Type': contentType } } : {};
+    res.send(r.status, r.reason ?? '', opts);
   }
 
   private lost(side: Side, status: number): void {

@@ -9,6 +9,7 @@ import type { CallCommand, CallInput, CallState, StartInput, StartLegCommand } f
 import { CallMachine } from '../../call/index.js';
 import type { Clock, TimerHandle } from '../../shared/index.js';
 import { BridgeRelay } from './bridge-relay.js';
+import type { CallerCancel } from './caller-cancel.js';
 import type { EmergencyNotifier } from './emergency-notifier.js';
 import type { CallEventWriter } from './event-writer.js';
 import type { LegContext } from './leg-request.js';
@@ -56,11 +57,18 @@ export class CallSession {
   ) {
     const first = CallMachine.start({ type: 'Start', ...start, at: deps.epochNow() });
     this.state = first.state;
-    req.on('cancel', () => {
-      this.callerGone = true;
-      this.feed({ type: 'CallerCancelled', at: this.deps.epochNow() });
-    });
     this.run(first.commands);
+  }
+
+  /**
+   * Feeds the caller's CANCEL, at once if it was latched before this session existed
+   * (caller-cancel.ts). Called once the owner tracks the session: it may settle here.
+   */
+  watchCancel(cancel: CallerCancel): void {
+    cancel.onCancel(() => {
+      this.callerGone = true;
+      this.feed({ type: 'CallerCancelled', at: 0 });
+    });
   }
 
   get callId(): string {

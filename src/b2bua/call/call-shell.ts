@@ -22,6 +22,7 @@ import type { CallControl, ClickToCallOptions } from '../control/index.js';
 import type { CallMetrics } from './call-metrics.js';
 import { NO_CALL_METRICS } from './call-metrics.js';
 import type { CallRegistrar, ReachableDevice } from './call-registrar.js';
+import { CallerCancel } from './caller-cancel.js';
 import { isAuthenticated } from './call-registrar.js';
 import { callRequestOf, recogniseSource } from './call-source.js';
 import type { SessionDeps } from './call-session.js';
@@ -99,7 +100,9 @@ export class CallShell implements CallControl {
   /** Routes INVITEs of the srf to this shell. */
   start(): void {
     this.o.srf.invite((req, res) => {
-      this.onInvite(req, res).catch((err: unknown) => {
+      // Before any await: the CANCEL may be emitted in this very tick (caller-cancel.ts).
+      const cancel = new CallerCancel(req);
+      this.onInvite(req, res, cancel).catch((err: unknown) => {
         this.log.error({ err: String(err) }, 'INVITE handling failed');
         if (!res.finalResponseSent) res.send(500, 'Server Internal Error');
       });
@@ -167,12 +170,12 @@ export class CallShell implements CallControl {
     return this.live.annotate(callId, userId, { type: 'opportunity.tagged', opportunityId });
   }
 
-  private async onInvite(req: ShellRequest, res: ShellResponse): Promise<void> {
+  private async onInvite(req: ShellRequest, res: ShellResponse, cancel: CallerCancel): Promise<void> {
     const source = await this.sourceOf(req, res);
     if (!source) return;
     const request = callRequestOf(req, source, this.o.dialplan);
     const owner = source.kind === 'device' ? source.userId : findCallee(this.users, request.to, this.numbering)?.id;
-    if (!owner) return res.send(404, 'Not Found');
+    if (!owner) return cancel.cancelled ? undefined : res.send(404, 'Not Found');
     await this.withDisplayName(request);
     const log = this.log.child({ callId: request.callId });
     // Called only on a note/tag, after the session exists.
@@ -180,6 +183,7 @@ export class CallShell implements CallControl {
     const deps = this.sessionDeps(log, request.callId, users);
     const session = new CallSession({ ...deps, onSettled: (s) => this.settled(s, request.callId) }, req, res, { request, userId: owner });
     this.sessions.set(session, []);
+    session.watchCancel(cancel);
     const decided = await this.decide(request, owner);
     session.legContext = { dialplan: this.o.dialplan, offer: req.body || undefined, devices: decided.devices };
     await this.hold(session, heldFor(request, decided.route, owner));

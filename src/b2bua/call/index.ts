@@ -11,9 +11,13 @@ export { EmergencyNotifier, NOTIFY_BUDGET_MS, noticeText } from './emergency-not
 export { CallEventWriter, toStoredEvent, formatAddress } from './event-writer.js';
 export type { Annotation, EventObserver } from './event-writer.js';
 export type { EventSink } from './event-writer.js';
-export type { CreateUacOptions, OfferlessAnswer, ShellDialog, ShellRequest, ShellResponse, ShellSrf } from './shell-srf.js';
-export { isOfferlessAnswer } from './shell-srf.js';
-export { glareDelayMs } from './bridge-relay.js';
+export type {
+  CreateUacOptions, InDialogRequest, InDialogResponse, OfferlessAnswer, ShellDialog, ShellRequest, ShellResponse, ShellSrf, SrfResponseLike,
+} from './shell-srf.js';
+export { finalResponse, isOfferlessAnswer } from './shell-srf.js';
+export { BridgeRelay, glareDelayMs } from './bridge-relay.js';
+export type { RelayDeps, Side } from './bridge-relay.js';
+export { CallerCancel } from './caller-cancel.js';
 export { dtmfDigit } from './dtmf.js';
 export { multipart, fromHeader, withUser } from './leg-request.js';
 export { normaliseDialled, numberingFor, trunkNumber } from './numbers.js';

@@ -151,7 +151,13 @@ function stringsOf(v: Json | undefined): string[] | undefined {
 /**
  * The LineUser the core decides with, from the control API's effectiveSettings(): the
  * same merge the API shows, so what the API writes is what the next call reads.
- * Forwarding "voicemail" is the core's voicemail fallback already: only numbers are kept.
+ *
+ * The core's Forwarding holds numbers only. Forwarding busy / no-answer / unreachable to
+ * "voicemail" is the core's own fallback for a user with a box, so only numbers are kept.
+ * "always: voicemail" has no such fallback (the ring plan would run): it is carried out as
+ * DND-to-voicemail, which sits at the same place in the feature order (after blocking,
+ * before forward-always and the ring plan) and sends every call to the box. Known
+ * deviation: the voicemail leg's Diversion says reason=do-not-disturb, not unconditional.
  */
 export function withEffectiveSettings(user: LineUser, eff: EffectiveSettings): LineUser {
   const out: LineUser = {
@@ -171,6 +177,7 @@ export function withEffectiveSettings(user: LineUser, eff: EffectiveSettings): L
     const target = eff.forwarding[rule];
     if (target !== null && target !== 'voicemail') out.forwarding[rule] = target;
   }
+  if (eff.forwarding.always === 'voicemail' && user.voicemail.enabled) out.dnd = true;
   delete out.emergencyAddress;
   if (eff.emergencyAddress) out.emergencyAddress = { ...eff.emergencyAddress };
   return out;

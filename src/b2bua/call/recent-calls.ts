@@ -1,8 +1,11 @@
 /**
  * The user's recent calls (Store `recent:<userId>`, read by the control API) kept in step
  * with the call's events: call.started adds the call, call.answered and call.ended fill in
- * its outcome. Written from the events so every call path (calls in, out, click-to-call)
- * is listed the same way. A Store failure is logged, never raised into the call.
+ * its outcome, note.added and opportunity.tagged set its notes flag and opportunity (the
+ * annotating user's list). Written from the events so every call path (calls in, out,
+ * click-to-call and its opportunity) is listed the same way. Events of one call are
+ * observed in order (CallEventWriter), so the entry exists before it is updated. A Store
+ * failure is logged, never raised into the call.
  */
 import type { Logger } from 'pino';
 import type { CallEvent, Party } from '../../events/index.js';
@@ -38,6 +41,12 @@ export class RecentCallRecorder {
           endedAt: e.at, disposition: e.disposition, durationS: e.durationS,
           ...(e.answeredBy ? { answeredBy: partyName(e.answeredBy) } : {}),
         });
+        return;
+      case 'note.added':
+        await this.store.updateRecentCall(e.userId, e.callId, { hasNotes: true });
+        return;
+      case 'opportunity.tagged':
+        await this.store.updateRecentCall(e.userId, e.callId, { opportunityId: e.opportunityId });
         return;
       default:
         return;

@@ -34,11 +34,54 @@ export interface ShellResponse {
 export interface ShellDialog extends EventEmitter {
   readonly sip: { readonly callId: string };
   readonly remote: { readonly sdp: string };
-  readonly local: { readonly sdp: string };
+  /** srf keeps our Contact for the dialog here (a re-INVITE must carry one, RFC 3261 §12.2.1.1). */
+  readonly local: { readonly sdp: string; readonly contact?: string };
   destroy(opts?: { headers?: Headers }): Promise<unknown>;
   /** Sends a re-INVITE with this SDP; resolves with the far end's answer. */
   modify(sdp: string): Promise<string>;
-  request(opts: { method: string; headers?: Headers; body?: string }): Promise<{ status: number; reason?: string; body?: string }>;
+  /** Resolves with the FIRST response, a 100 Trying included: see finalResponse(). */
+  request(opts: InDialogRequest): Promise<InDialogResponse>;
+  /** The callback is called for every response, provisional ones too. */
+  request(opts: InDialogRequest, callback: (err: unknown, res?: SrfResponseLike) => void): unknown;
+}
+
+export interface InDialogRequest {
+  method: string;
+  headers?: Headers;
+  body?: string;
+}
+
+export interface InDialogResponse {
+  readonly status: number;
+  readonly reason?: string;
+  readonly body?: string;
+  readonly contentType?: string;
+}
+
+/** A response as srf hands it to a request's callback. */
+export interface SrfResponseLike {
+  readonly status: number;
+  readonly reason?: string;
+  readonly body?: string;
+  get?(name: string): string | undefined;
+}
+
+/**
+ * The final response to an in-dialog request. srf's promise form of Dialog#request settles
+ * on the first response, so a re-INVITE's 100 Trying would pass for its answer. A request
+ * srf could not send counts as 408 (statusOf).
+ */
+export function finalResponse(dialog: ShellDialog, opts: InDialogRequest): Promise<InDialogResponse> {
+  return new Promise((resolve) => {
+    try {
+      dialog.request(opts, (err, res) => {
+        if (err) resolve(statusOf(err));
+        else if (res && res.status >= 200) resolve(inDialogResponse(res));
+      });
+    } catch (err) {
+      resolve(statusOf(err));
+    }
+  });
 }
 
 export interface CreateUacOptions {
@@ -76,6 +119,16 @@ export interface ShellSrf {
   ): Promise<ShellDialog | OfferlessAnswer>;
   createUAS(req: ShellRequest, res: ShellResponse, opts: { localSdp: string; headers?: Headers }): Promise<ShellDialog>;
   request(uri: string, opts: { method: string; headers?: Headers; body?: string; proxy?: string }): Promise<unknown>;
+}
+
+function inDialogResponse(res: SrfResponseLike): InDialogResponse {
+  const contentType = res.body ? res.get?.('Content-Type') : undefined;
+  return {
+    status: res.status,
+    ...(res.reason ? { reason: res.reason } : {}),
+    ...(res.body ? { body: res.body } : {}),
+    ...(contentType ? { contentType } : {}),
+  };
 }
 
 /** An srf error that carries the final status of a failed createUAC (SipError). */

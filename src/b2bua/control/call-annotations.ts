@@ -2,22 +2,17 @@
  * Notes and opportunity tags on a call, during or after it. A call in progress is the
  * shell's (it owns the call's event seq); once the call has ended the API appends the
  * note.added / opportunity.tagged event itself, continuing the call's seq, and only for a
- * call in the user's recent calls. Either way the recent-calls summary learns about it.
- *
- * The Store's RecentCall has no notes flag or opportunity field, so they are kept in kv
- * next to it, for as long as the recent-calls list lives (see the report of issue #3).
+ * call in the user's recent calls. Either way the user's RecentCall gets `hasNotes` /
+ * `opportunityId` (the shell's recorder does the same from the live call's events; the
+ * update is idempotent).
  */
 import { CALL_EVENT_VERSION } from '../../events/index.js';
 import type { EventLog, NoteAdded, OpportunityTagged } from '../../events/index.js';
 import { LinegateError } from '../../shared/index.js';
-import { RECENT_CALLS_TTL_MS } from '../../state/index.js';
-import type { Store } from '../../state/index.js';
+import type { RecentCallPatch, Store } from '../../state/index.js';
 import { CALL_NOT_ACTIVE } from './call-control.js';
 import type { CallControl } from './call-control.js';
 import { CallSequence } from './call-sequence.js';
-
-export const notesKey = (callId: string): string => `call-notes:${callId}`;
-export const opportunityKey = (callId: string): string => `call-opportunity:${callId}`;
 
 /** The code CallAnnotations rejects with when the call is neither live nor in the user's recent calls. */
 export const CALL_NOT_FOUND = 'CALL_NOT_FOUND';
@@ -28,11 +23,6 @@ export interface CallAnnotationsOptions {
   readonly calls: CallControl;
   /** Wall clock, epoch ms, for the events' `at`. */
   readonly wallNow: () => number;
-}
-
-export interface CallSummaryExtras {
-  readonly hasNotes: boolean;
-  readonly opportunityId: string | null;
 }
 
 export class CallAnnotations {
@@ -49,7 +39,7 @@ export class CallAnnotations {
       const event: NoteAdded = { ...base, type: 'note.added', text };
       await this.options.events.append(event);
     }
-    await this.options.store.kvSet(notesKey(callId), true, RECENT_CALLS_TTL_MS);
+    await this.summarise(callId, userId, { hasNotes: true });
   }
 
   async tagOpportunity(callId: string, userId: string, opportunityId: string): Promise<void> {
@@ -59,17 +49,21 @@ export class CallAnnotations {
       const event: OpportunityTagged = { ...base, type: 'opportunity.tagged', opportunityId };
       await this.options.events.append(event);
     }
-    await this.recordOpportunity(callId, opportunityId);
+    await this.summarise(callId, userId, { opportunityId });
   }
 
-  /** For click-to-call: the tag was given when the call started (the shell logs the event). */
-  async recordOpportunity(callId: string, opportunityId: string): Promise<void> {
-    await this.options.store.kvSet(opportunityKey(callId), opportunityId, RECENT_CALLS_TTL_MS);
+  /**
+   * For click-to-call: the tag was given when the call started. The shell logs the event,
+   * and its recorder sets the field once call.started has listed the call; this covers a
+   * CallControl without one, when the call is already listed.
+   */
+  async recordOpportunity(callId: string, userId: string, opportunityId: string): Promise<void> {
+    await this.summarise(callId, userId, { opportunityId });
   }
 
-  async extras(callId: string): Promise<CallSummaryExtras> {
-    const [notes, opportunity] = await Promise.all([this.options.store.kvGet(notesKey(callId)), this.options.store.kvGet(opportunityKey(callId))]);
-    return { hasNotes: notes === true, opportunityId: typeof opportunity === 'string' ? opportunity : null };
+  /** The user's RecentCall learns the note or tag; a call not (yet) listed is left alone. */
+  private async summarise(callId: string, userId: string, patch: RecentCallPatch): Promise<void> {
+    await this.options.store.updateRecentCall(userId, callId, patch);
   }
 
   /** true if the shell took it; false if the call is not in progress. */

@@ -44,7 +44,7 @@ async function clickToCall(req: RouteRequest, deps: CallRouteDeps): Promise<ApiR
   const opts = b.opportunityId === undefined ? {} : { opportunityId: b.opportunityId };
   const started = await shell(() => deps.calls.clickToCall(user.value.id, b.destination, opts));
   if (!started.ok) return started.response;
-  if (b.opportunityId !== undefined) await deps.annotations.recordOpportunity(started.value.callId, b.opportunityId);
+  if (b.opportunityId !== undefined) await deps.annotations.recordOpportunity(started.value.callId, user.value.id, b.opportunityId);
   return ok({ callId: started.value.callId }, 202);
 }
 
@@ -70,11 +70,10 @@ async function recentCalls(req: RouteRequest, deps: CallRouteDeps): Promise<ApiR
     return apiError('VALIDATION_FAILED', `limit must be a whole number from 1 to ${DEFAULT_LIMIT}`, { field: 'limit' });
   }
   const calls = await deps.store.listRecentCalls(user.value.id, limit);
-  return ok({ calls: await Promise.all(calls.map((c) => summary(c, deps.annotations))) });
+  return ok({ calls: calls.map(summary) });
 }
 
-async function summary(call: RecentCall, annotations: CallAnnotations): Promise<object> {
-  const extras = await annotations.extras(call.callId);
+function summary(call: RecentCall): object {
   return {
     callId: call.callId,
     direction: call.direction,
@@ -85,7 +84,8 @@ async function summary(call: RecentCall, annotations: CallAnnotations): Promise<
     durationS: call.durationS ?? (call.endedAt === undefined ? null : 0),
     status: status(call),
     answeredBy: call.answeredBy ?? null,
-    ...extras,
+    hasNotes: call.hasNotes === true,
+    opportunityId: call.opportunityId ?? null,
   };
 }
 

@@ -4,11 +4,12 @@
  * E.164 in the dialplan's default country, US ZIP codes and state codes checked, a forward
  * to the user's own number refused, a sequential target that can never ring refused).
  *
- * config/dialplan does not export its field validators, only parseDialplan; so the
- * fragment is checked inside a one-user dialplan built around it, and the error path
- * (`users[0].emergencyAddress.postalCode`) is mapped back to the request body. If
- * config/dialplan ever exports checkCivicAddress / buildForwarding / buildRingPlan, this
- * file should call them directly.
+ * config exports its field validators (checkForwardingField, checkRingPlanField,
+ * checkCivicAddressField, …), but they assume what the dialplan schema guarantees (types,
+ * enums, ranges, the defaults it fills in, such as a target's `confirm: false`). So the
+ * fragment is still checked inside a one-user dialplan built around it: the schema and
+ * then those same validators apply, and the error path
+ * (`users[0].emergencyAddress.postalCode`) is mapped back to the request body.
  */
 import { parseDialplan } from '../../config/index.js';
 import type { Dialplan, User } from '../../config/index.js';

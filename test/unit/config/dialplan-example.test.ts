@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { DEMO_SECRET_DEFAULTS, DIALPLAN_SCHEMA, Secret, formatDialplanErrors, loadDialplan, readDialplan } from '../../../src/config/index.js';
+import { DEMO_SECRET_DEFAULTS, DIALPLAN_SCHEMA, Secret, formatDialplanErrors, loadDialplan, publishedDemoSecret, readDialplan } from '../../../src/config/index.js';
 import type { Dialplan } from '../../../src/config/index.js';
 import { ALICE, BOB, CARRIER, ENV, loaded, yamlOf } from './dialplan-fixtures.js';
 
@@ -30,6 +30,17 @@ describe('dialplans/example.yaml', () => {
     assert.equal(d.emergency.trunk, 'carrier');
     // bob has no address of his own: he gets the default one, which emergency calls need.
     assert.equal(d.users[1]?.emergencyAddress?.postalCode, '94105');
+  });
+
+  it('turns the control API on with the demo token, which is printed only while it has the published value', () => {
+    const d = loadExample();
+    const token = d.controlApi?.token;
+    assert.ok(token);
+    assert.equal(token.envName, 'LINEGATE_DEMO_CONTROL_TOKEN');
+    assert.equal(token.reveal(), DEMO_SECRET_DEFAULTS.LINEGATE_DEMO_CONTROL_TOKEN);
+    assert.equal(publishedDemoSecret(token), 'linegate-demo-control-token');
+    assert.equal(publishedDemoSecret(new Secret('LINEGATE_DEMO_CONTROL_TOKEN', 'a-token-set-by-the-operator')), undefined);
+    assert.equal(publishedDemoSecret(new Secret('OTHER_TOKEN', 'linegate-demo-control-token')), undefined);
   });
 
   it('loads through readDialplan({ demo: true }) without any environment set up', () => {

@@ -84,4 +84,25 @@ describe('b2bua/call: runtime settings and recent calls', () => {
       await store.close();
     }
   });
+
+  it('RecentCallRecorder sets the notes flag and the opportunity from note.added / opportunity.tagged', async () => {
+    const store = new MemoryStore();
+    await store.start();
+    try {
+      const rec = new RecentCallRecorder(store, silentLog);
+      const base = { v: 1 as const, callId: 'c2', userId: 'alice' };
+      await rec.record({ ...base, seq: 1, at: '2026-05-01T12:00:00.000Z', type: 'call.started', direction: 'outbound', from: '+14155550100', to: '+14155550199' });
+      await rec.record({ ...base, seq: 2, at: '2026-05-01T12:00:00.001Z', type: 'opportunity.tagged', opportunityId: 'opp-1' });
+      assert.equal((await store.listRecentCalls('alice'))[0]?.hasNotes, undefined);
+      await rec.record({ ...base, seq: 3, at: '2026-05-01T12:00:09.000Z', type: 'note.added', text: 'quote' });
+      await rec.record({ ...base, seq: 4, at: '2026-05-01T12:00:10.000Z', type: 'opportunity.tagged', opportunityId: 'opp-2' });
+      const [call] = await store.listRecentCalls('alice');
+      assert.deepEqual([call?.hasNotes, call?.opportunityId], [true, 'opp-2']);
+      // Another user's annotation does not touch alice's list (and does not fail).
+      await rec.record({ ...base, userId: 'bob', seq: 5, at: '2026-05-01T12:00:11.000Z', type: 'note.added', text: 'x' });
+      assert.equal((await store.listRecentCalls('bob')).length, 0);
+    } finally {
+      await store.close();
+    }
+  });
 });

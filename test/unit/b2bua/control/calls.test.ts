@@ -25,7 +25,15 @@ describe('control API: calls', () => {
     const reply = await h.request('POST', '/click-to-call', { userId: 'alice', destination: '+14155550199', opportunityId: '006Hs00001AbCdE' });
     assert.deepEqual([reply.status, reply.body], [202, { callId: 'c2c-1' }]);
     assert.deepEqual(h.calls.calls, [{ type: 'clickToCall', userId: 'alice', destination: '+14155550199', opportunityId: '006Hs00001AbCdE' }]);
-    assert.equal(await h.store.kvGet('call-opportunity:c2c-1'), '006Hs00001AbCdE');
+  });
+
+  it('click-to-call with an opportunity tags the call\'s summary once it is listed', async () => {
+    // The shell lists the call on call.started before clickToCall resolves in this fake's
+    // stead; with the real shell its recorder also sets the tag from the event.
+    await h.store.pushRecentCall('alice', { callId: 'c2c-1', direction: 'outbound', from: '+14155550100', to: '+14155550199', startedAt: '2024-05-01T11:59:00.000Z' });
+    await h.request('POST', '/click-to-call', { userId: 'alice', destination: '+14155550199', opportunityId: 'opp-7' });
+    const calls = ((await h.request('GET', '/users/alice/calls')).body as { calls: Array<Record<string, unknown>> }).calls;
+    assert.deepEqual([calls[0]?.['callId'], calls[0]?.['opportunityId'], calls[0]?.['hasNotes']], ['c2c-1', 'opp-7', false]);
   });
 
   it('refuses click-to-call for an unknown user or a bad destination, and reports a shell refusal as 502', async () => {

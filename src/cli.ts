@@ -6,12 +6,14 @@
 import { formatFlagErrors, readEngineFlags } from './config/index.js';
 import type { EngineFlags } from './config/index.js';
 import type { Dialplan } from './config/index.js';
-import { DEMO_SECRET_DEFAULTS } from './config/index.js';
+import { DEMO_SECRET_DEFAULTS, publishedDemoSecret } from './config/index.js';
+import { runCrmCli } from './crm-main.js';
 import { startLineGate } from './main.js';
 import type { ControlApiInfo } from './main.js';
 import { engineMetricSpecs } from './engine-metrics.js';
 import { createLogger, createRegistry, exposeMetrics, ObservabilityServer } from './observability/index.js';
 import type { Logger } from './observability/index.js';
+import { runSfEmulator } from './sf-emulator/index.js';
 import { Engine } from './sip/index.js';
 
 const USAGE = `usage: linegate <command> [options]
@@ -19,6 +21,11 @@ const USAGE = `usage: linegate <command> [options]
 commands:
   engine   run the embedded SIP engine (a drop-in for drachtio-server)
   run      run the engine with the business-line app on dialplans/example.yaml (what 'make run' does)
+  crm-worker [--config F]        the CRM worker: call events → Salesforce Tasks (docs/crm.md)
+  crm test-connection [--config F]   log in and check the integration user's permissions
+  crm replay [--config F]        re-drive dead letters once their cause is fixed
+  sf-emulator [--port N] [--address A] [--index-lag-ms N]
+           a local Salesforce REST emulator with a demo org (for demos and tests; see docs/sf-emulator.md)
 
 engine options (drachtio-server's):
   --contact "sip:HOST:PORT;transport=udp,tcp"   SIP listener (repeatable; default sip:127.0.0.1:5060)
@@ -35,6 +42,14 @@ export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (command === 'crm-worker' || command === 'crm') {
+    process.exitCode = await runCrmCli(argv);
+    return;
+  }
+  if (command === 'sf-emulator') {
+    process.exitCode = await runSfEmulator(rest);
     return;
   }
   if (command !== 'engine' && command !== 'run') {
@@ -63,7 +78,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     shellDraining = () => app.shell.isDraining();
     stops.push(() => app.drain(), () => app.close());
-    printSoftphoneHelp(engine, app.dialplan, app.controlApi);
+    printSoftphoneHelp(engine, app.dialplan, app.controlApi, app.crm?.describe ?? 'CRM: off (LINEGATE_CRM=off).');
   }
   if (parsed.flags.metrics) {
     exposeMetrics(registry, engineMetricSpecs(() => engine.metrics()));
@@ -86,7 +101,7 @@ async function startEngine(flags: EngineFlags, log: Logger): Promise<Engine> {
   return engine;
 }
 
-function printSoftphoneHelp(engine: Engine, dialplan: Dialplan, control: ControlApiInfo | undefined): void {
+function printSoftphoneHelp(engine: Engine, dialplan: Dialplan, control: ControlApiInfo | undefined, crmLine: string): void {
   const udp = engine.sipListeners().find((l) => l.protocol === 'udp');
   const bound = udp && udp.address !== '0.0.0.0' && udp.address !== '::' ? udp.address : undefined;
   const host = bound ? (bound.includes(':') ? `[${bound}]` : bound) : '<this machine\'s IP>';
@@ -105,7 +120,8 @@ Point two softphones at it:
   domain / realm      : ${dialplan.domain}
 ${users}
   then dial the other's extension; the trunk "${dialplan.trunks[0]?.name ?? '-'}" answers at its outbound URI.
-${controlLine(control)}
+${controlLine(control, dialplan)}
+${crmLine}
 Press Ctrl-C to stop (the first drains calls, a second forces exit).
 `);
 }
@@ -130,7 +146,15 @@ function installSignals(log: Logger, stops: Array<() => Promise<void>>, onDrain:
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 }
 
-function controlLine(control: ControlApiInfo | undefined): string {
+/** The control API's URL and token: the demo token is printed (like the demo passwords); a token set in the environment never is. */
+function controlLine(control: ControlApiInfo | undefined, dialplan: Dialplan): string {
   if (!control) return 'Control API: off (the dialplan has no controlApi section).';
-  return `Control API: ${control.url}  (Authorization: Bearer <token from $${control.tokenEnv}>; docs at ${control.url}/openapi.yaml)`;
+  const token = dialplan.controlApi ? publishedDemoSecret(dialplan.controlApi.token) : undefined;
+  const shown = token ?? `<token from $${control.tokenEnv}>`;
+  const [from, to] = dialplan.users;
+  const example = from && to ? `
+  click-to-call: ${from.id}'s phone rings, then ${to.id}'s (extension ${to.extension}):
+    curl -H 'Authorization: Bearer ${shown}' -H 'Content-Type: application/json' \\
+         -d '{"userId":"${from.id}","destination":"${to.extension}"}' ${control.url}/click-to-call` : '';
+  return `Control API: ${control.url}  token ${shown}  (docs at ${control.url}/openapi.yaml)${example}`;
 }

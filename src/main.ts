@@ -12,6 +12,8 @@
 import path from 'node:path';
 import Srf from 'drachtio-srf';
 import { CallShell, promCallMetrics, StoreContactDirectory } from './b2bua/call/index.js';
+import { CrmConfigRejected, startRunCrm } from './crm-run.js';
+import type { RunningCrm } from './crm-run.js';
 import type { CallRegistrar, ShellSrf } from './b2bua/call/index.js';
 import { ControlServer } from './b2bua/control/index.js';
 import { Registrar } from './b2bua/registrar/index.js';
@@ -46,6 +48,8 @@ export interface RunningLineGate {
   shell: CallShell;
   /** Undefined when the dialplan has no controlApi section. */
   controlApi: ControlApiInfo | undefined;
+  /** The CRM worker running in this process (undefined with LINEGATE_CRM=off). */
+  crm: RunningCrm | undefined;
   /** Readiness false, new INVITEs 503 (emergency excepted), then waits for calls to end (drainTimeoutS). */
   drain(): Promise<void>;
   close(): Promise<void>;
@@ -72,6 +76,17 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
   await store.start();
   const events = new FileEventLog({ dir: path.join(varDir, 'events') });
   await events.start();
+  let crm: RunningCrm | undefined;
+  try {
+    crm = await startRunCrm({ dialplan, events, varDir, log, env: o.env ?? process.env, ...(o.registry ? { registry: o.registry } : {}) });
+  } catch (err) {
+    if (!(err instanceof CrmConfigRejected)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 2;
+    await events.close();
+    await store.close();
+    return undefined;
+  }
   const srf = new Srf();
   srf.on('error', (err: Error) => log.warn({ err: err.message }, 'engine connection error'));
   const registrar = new Registrar({
@@ -82,7 +97,8 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
   const metrics = o.registry ? promCallMetrics(o.registry, () => active()) : undefined;
   const shell = new CallShell({
     srf: srf as unknown as ShellSrf, dialplan, store, events, clock: systemClock, logger: log,
-    registrar: registrar as unknown as CallRegistrar, directory: new StoreContactDirectory(store),
+    registrar: registrar as unknown as CallRegistrar, directory: crm?.directory ?? new StoreContactDirectory(store),
+    ...(crm ? { directoryBudgetMs: crm.budgetMs } : {}),
     ...(metrics ? { metrics } : {}),
   });
   active = () => shell.activeCalls();
@@ -98,6 +114,7 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
     dialplan,
     shell,
     controlApi: control?.info,
+    crm,
     async drain() {
       shell.drain();
       const idle = await shell.whenIdle(dialplan.drainTimeoutS * 1000);
@@ -107,6 +124,8 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
       await control?.server.close();
       srf.disconnect();
       await registrar.close();
+      // The worker flushes and acknowledges what it holds before the log it reads closes.
+      await crm?.close();
       await events.close();
       await store.close();
     })()),

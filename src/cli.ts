@@ -120,10 +120,20 @@ Point two softphones at it:
   domain / realm      : ${dialplan.domain}
 ${users}
   then dial the other's extension; the trunk "${dialplan.trunks[0]?.name ?? '-'}" answers at its outbound URI.
+${voicemailLine(dialplan)}
 ${controlLine(control, dialplan)}
 ${crmLine}
 Press Ctrl-C to stop (the first drains calls, a second forces exit).
 `);
+}
+
+/** How to reach voicemail, for the banner. */
+function voicemailLine(dialplan: Dialplan): string {
+  const vm = dialplan.voicemail;
+  if (!vm) return 'Voicemail: off (the dialplan has no voicemail section).';
+  if (vm.service === 'external') return `Voicemail: calls go to ${vm.serviceUri}.`;
+  const boxes = dialplan.users.filter((u) => u.voicemail.enabled).map((u) => u.id);
+  return `Voicemail: ${boxes.length > 0 ? boxes.join(', ') : 'nobody'}; hear messages by dialling ${vm.retrievalCode} (or your own number) from your phone.`;
 }
 
 /** SIGTERM/SIGINT drain: close gracefully; a second signal forces exit (architecture §3). */

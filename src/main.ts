@@ -8,12 +8,19 @@
  * has a `controlApi` section; its token is the env reference there. The dialplan has no
  * address/port for it, so they come from LINEGATE_CONTROL_ADDRESS (default 127.0.0.1) and
  * LINEGATE_CONTROL_PORT (default 8080).
+ *
+ * Media (issue #5, media-run.ts): the embedded RTP endpoint, linegate's own voicemail when the
+ * dialplan's voicemail service is internal, and call recording; handed to the shell and the
+ * control API, closed after the shell has drained and before the engine connection goes.
  */
 import path from 'node:path';
 import Srf from 'drachtio-srf';
 import { CallShell, promCallMetrics, StoreContactDirectory } from './b2bua/call/index.js';
 import { CrmConfigRejected, startRunCrm } from './crm-run.js';
 import type { RunningCrm } from './crm-run.js';
+import { startRunMedia } from './media-run.js';
+import type { RunningMedia } from './media-run.js';
+import type { MwiRegistrar, MwiSrf } from './b2bua/voicemail/index.js';
 import type { CallRegistrar, ShellSrf } from './b2bua/call/index.js';
 import { ControlServer } from './b2bua/control/index.js';
 import { Registrar } from './b2bua/registrar/index.js';
@@ -50,6 +57,8 @@ export interface RunningLineGate {
   controlApi: ControlApiInfo | undefined;
   /** The CRM worker running in this process (undefined with LINEGATE_CRM=off). */
   crm: RunningCrm | undefined;
+  /** The media endpoint, voicemail (when internal) and recording. */
+  media: RunningMedia;
   /** Readiness false, new INVITEs 503 (emergency excepted), then waits for calls to end (drainTimeoutS). */
   drain(): Promise<void>;
   close(): Promise<void>;
@@ -93,6 +102,8 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
     store, users: dialplan.users, domain: dialplan.domain, settings: dialplan.registrar, clock: systemClock, logger: log,
   });
   registrar.register(srf);
+  const media = startRunMedia({ dialplan, store, events, varDir, log });
+  media.register(srf as unknown as MwiSrf, registrar as unknown as MwiRegistrar);
   let active = (): number => 0;
   const metrics = o.registry ? promCallMetrics(o.registry, () => active()) : undefined;
   const shell = new CallShell({
@@ -100,10 +111,13 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
     registrar: registrar as unknown as CallRegistrar, directory: crm?.directory ?? new StoreContactDirectory(store),
     ...(crm ? { directoryBudgetMs: crm.budgetMs } : {}),
     ...(metrics ? { metrics } : {}),
+    media: media.media, recordings: media.recordings,
+    ...(media.voicemail ? { voicemail: media.voicemail } : {}),
+    ...(media.retrievalCode ? { retrievalCode: media.retrievalCode } : {}),
   });
   active = () => shell.activeCalls();
   shell.start();
-  const control = await startControlApi(dialplan, { store, events, shell, log, env: o.env ?? process.env });
+  const control = await startControlApi(dialplan, { store, events, shell, media, log, env: o.env ?? process.env });
   const connected = new Promise<void>((resolve, reject) => {
     srf.on('connect', (err: Error | null) => (err ? reject(err) : resolve()));
   });
@@ -115,6 +129,7 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
     shell,
     controlApi: control?.info,
     crm,
+    media,
     async drain() {
       shell.drain();
       const idle = await shell.whenIdle(dialplan.drainTimeoutS * 1000);
@@ -122,6 +137,9 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
     },
     close: () => (closed ??= (async () => {
       await control?.server.close();
+      // Calls still up (close without drain) end now, so voicemail and recordings can finish.
+      if (shell.activeCalls() > 0) shell.endAll();
+      await media.close();
       srf.disconnect();
       await registrar.close();
       // The worker flushes and acknowledges what it holds before the log it reads closes.
@@ -136,6 +154,7 @@ interface ControlDeps {
   store: MemoryStore;
   events: FileEventLog;
   shell: CallShell;
+  media: RunningMedia;
   log: Logger;
   env: NodeJS.ProcessEnv;
 }
@@ -146,6 +165,7 @@ async function startControlApi(dialplan: Dialplan, d: ControlDeps): Promise<{ se
   const port = Number(d.env['LINEGATE_CONTROL_PORT'] ?? 8080);
   const server = new ControlServer({
     address, port, token: dialplan.controlApi.token, dialplan, store: d.store, events: d.events, calls: d.shell,
+    voicemail: d.media.voicemail, recordings: d.media.recordings,
     logger: d.log.child({ component: 'control-api' }),
   });
   await server.start();

@@ -130,7 +130,7 @@ export interface VoicemailDeposited extends CallEventBase {
   readonly from: string;
   readonly durationMs: number;
   readonly messageId: string;
-  /** Where the control API serves the WAV: `/v1/users/<userId>/voicemail/<messageId>`. */
+  /** Where the control API serves the WAV: `/users/<userId>/voicemail/<messageId>`. */
   readonly url: string;
 }
 

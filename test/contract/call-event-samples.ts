@@ -18,7 +18,7 @@ export function everyType(callId = 'call-all'): CallEvent[] {
     { ...base, type: 'opportunity.tagged', seq: 5, opportunityId: '006xx000001' },
     { ...base, type: 'call.ended', seq: 6, disposition: 'answered', durationS: 42, hungUpBy: 'callee', answeredBy: { kind: 'device', deviceId: 'desk-1' } },
     { ...base, type: 'emergency.call', seq: 7, number: '112', deviceId: 'desk-1', location: 'Building 2, floor 3' },
-    { ...base, type: 'voicemail.deposited', seq: 8, from: '+15551230000', durationMs: 4200, messageId: 'm-lx2k3j9a-3f9c2b1e', url: '/v1/users/u1/voicemail/m-lx2k3j9a-3f9c2b1e' },
+    { ...base, type: 'voicemail.deposited', seq: 8, from: '+15551230000', durationMs: 4200, messageId: 'm-lx2k3j9a-3f9c2b1e', url: '/users/u1/voicemail/m-lx2k3j9a-3f9c2b1e' },
     { ...base, type: 'voicemail.heard', seq: 9, messageId: 'm-lx2k3j9a-3f9c2b1e', via: 'api' },
     { ...base, type: 'recording.available', seq: 10, recordingId: 'r-5d1c0f3e', path: '/var/lib/linegate/recordings/u1/r-5d1c0f3e.wav', durationMs: 61_240, channels: 2, layout: 'caller-left,callee-right' },
   ];

@@ -21,6 +21,11 @@ export interface RelayDeps {
   log: Logger;
   /** A dialog answered 408/481: the call must end as if that side hung up. */
   onDialogLost: (side: Side) => void;
+  /**
+   * With a media anchor (docs/recording.md hook 3): a re-INVITE or UPDATE offer is answered
+   * by the endpoint facing the side that sent it, and nothing is relayed to the other party.
+   */
+  answerOffer?: (from: Side, sdp: string) => Promise<string>;
 }
 
 /** How often a relayed re-INVITE is retried after 491 before the 491 is passed back. */
@@ -64,6 +69,7 @@ export class BridgeRelay {
   }
 
   private async relayInvite(from: Side, req: ShellRequest, res: ShellResponse): Promise<void> {
+    if (this.deps.answerOffer) return this.answerAtAnchor(this.deps.answerOffer, from, req, res);
     const to: Side = from === 'A' ? 'B' : 'A';
     if (this.pending.has(from)) return res.send(491, 'Request Pending');
     this.pending.add(to);
@@ -98,6 +104,7 @@ export class BridgeRelay {
 
   /** RFC 3311 UPDATE and RFC 6086 INFO: the far side's final answer, body included, goes back. */
   private async relayRequest(from: Side, method: 'UPDATE' | 'INFO', req: ShellRequest, res: ShellResponse): Promise<void> {
+    if (method === 'UPDATE' && req.body && this.deps.answerOffer) return this.answerAtAnchor(this.deps.answerOffer, from, req, res);
     const to: Side = from === 'A' ? 'B' : 'A';
     const headers: Headers = {};
     const ct = req.get('Content-Type');
@@ -107,6 +114,13 @@ export class BridgeRelay {
     const contentType = r.contentType ?? (method === 'UPDATE' ? 'application/sdp' : 'application/octet-stream');
     const opts = r.body ? { body: r.body, headers: { 'Content-Type': contentType } } : {};
     res.send(r.status, r.reason ?? '', opts);
+  }
+
+  private answerAtAnchor(answerOffer: NonNullable<RelayDeps['answerOffer']>, from: Side, req: ShellRequest, res: ShellResponse): Promise<void> {
+    return answerOffer(from, req.body ?? '').then(
+      (sdp) => res.send(200, { body: sdp, headers: { 'Content-Type': 'application/sdp' } }),
+      () => res.send(488, 'Not Acceptable Here'),
+    );
   }
 
   private lost(side: Side, status: number): void {

@@ -8,6 +8,9 @@ import type { Logger } from 'pino';
 import type { CallCommand, CallInput, CallState, StartInput, StartLegCommand } from '../../call/index.js';
 import { CallMachine } from '../../call/index.js';
 import type { Clock, TimerHandle } from '../../shared/index.js';
+import type { MediaAnchor, RecordingService } from '../recording/index.js';
+import { depositReasonOf } from '../voicemail/index.js';
+import type { VoicemailService } from '../voicemail/index.js';
 import { BridgeRelay } from './bridge-relay.js';
 import type { CallerCancel } from './caller-cancel.js';
 import type { EmergencyNotifier } from './emergency-notifier.js';
@@ -29,6 +32,10 @@ export interface SessionDeps {
   notifier: EmergencyNotifier;
   /** Called once, when the call has settled (counters are released there). */
   onSettled: (session: CallSession) => void;
+  /** linegate's own voicemail: a voicemail target's leg is made by it instead of an INVITE. */
+  voicemail?: VoicemailService;
+  /** Told when an anchored call is answered (its recording policy runs there). */
+  recordings?: RecordingService;
 }
 
 interface LegRuntime {
@@ -37,11 +44,17 @@ interface LegRuntime {
   /** CANCEL asked for before the INVITE went out: sent as soon as it has. */
   pendingCancel?: { reason?: string };
   cancelled: boolean;
+  /** A leg to linegate's voicemail: not a conversation, so never recorded. */
+  voicemail?: boolean;
 }
 
 export class CallSession {
   state: CallState;
   legContext: LegContext | undefined;
+  /** The call's media goes through this anchor (its recording policy needs it, docs/recording.md). */
+  anchor: MediaAnchor | undefined;
+  /** The users whose recording policy applies (the owner, and an internal callee). */
+  recordingUsers: readonly string[] = [];
   private readonly legs = new Map<string, LegRuntime>();
   private readonly timers = new Map<string, TimerHandle>();
   private caller: ShellDialog | undefined;
@@ -146,6 +159,7 @@ export class CallSession {
   private startLeg(c: StartLegCommand): void {
     const leg: LegRuntime = { cancelled: false };
     this.legs.set(c.legId, leg);
+    if (c.target.kind === 'voicemail' && this.deps.voicemail) return this.startVoicemailLeg(c, leg, this.deps.voicemail);
     const built = this.legContext ? legRequest(c, this.legContext) : { ok: false as const, status: 500, reason: 'No leg context' };
     if (!built.ok) {
       queueMicrotask(() => this.feed({ type: 'LegFailed', legId: c.legId, status: built.status, reason: built.reason, at: 0 }));
@@ -168,6 +182,23 @@ export class CallSession {
         const { status, reason } = statusOf(err);
         if (status === 487 && leg.cancelled) this.feed({ type: 'LegCancelled', legId, at: 0 });
         else this.feed({ type: 'LegFailed', legId, status, ...(reason ? { reason } : {}), at: 0 });
+      },
+    );
+  }
+
+  /** docs/voicemail.md hook 2: the leg is the voicemail service's, answered at once; the deposit starts once bridged. */
+  private startVoicemailLeg(c: StartLegCommand, leg: LegRuntime, vm: VoicemailService): void {
+    if (c.target.kind !== 'voicemail') return;
+    leg.voicemail = true;
+    const route = this.state.route;
+    void vm.createLeg(c.target.userId, {
+      remoteSdp: this.legContext?.offer, callId: this.callId, callerNumber: c.callerId.number ?? 'anonymous',
+      reason: depositReasonOf(route?.kind === 'voicemail' ? route.cause : undefined),
+    }).then(
+      (dialog) => this.onLegAnswered(c.legId, leg, dialog as unknown as ShellDialog),
+      (err: unknown) => {
+        this.deps.log.warn({ err: String(err), legId: c.legId }, 'voicemail leg not created');
+        this.feed({ type: 'LegFailed', legId: c.legId, status: 480, reason: 'Voicemail unavailable', at: 0 });
       },
     );
   }
@@ -199,23 +230,32 @@ export class CallSession {
     leg.req.cancel(reason ? { headers: { Reason: reason } } : {}, () => undefined);
   }
 
+  /**
+   * The caller's 200: the callee's SDP, or with an anchor A's answer (docs/recording.md
+   * hook 2: the anchor bridges A to B first). A voicemail leg starts once the caller is answered.
+   */
   private bridge(legId: string): void {
-    const b = this.legs.get(legId)?.dialog;
+    const leg = this.legs.get(legId);
+    const b = leg?.dialog;
     if (!b) return;
-    const answer = b.remote.sdp;
-    this.deps.srf.createUAS(this.req, this.res, { localSdp: answer }).then(
+    const anchor = this.anchor;
+    const answer = anchor ? anchor.answerFromCallee(b.remote.sdp) : Promise.resolve(b.remote.sdp);
+    answer.then((localSdp) => this.deps.srf.createUAS(this.req, this.res, { localSdp })).then(
       (a) => {
         this.caller = a;
+        (b as { start?: () => void }).start?.();
         this.relay = new BridgeRelay(a, b, legId, {
           clock: this.deps.clock, random: this.deps.random, log: this.deps.log,
           onDialogLost: (side) => this.feed(side === 'A' ? { type: 'CallerHungUp', at: 0 } : { type: 'CalleeHungUp', legId, at: 0 }),
+          ...(anchor ? { answerOffer: (side, sdp) => (side === 'A' ? anchor.callerOffered(sdp) : anchor.calleeOffered(sdp)) } : {}),
         });
         a.on('destroy', () => {
           this.relay?.stop();
           this.feed({ type: 'CallerHungUp', at: 0 });
         });
-        // Late offer (RFC 3261 §13.2.1): B was ACKed by srf; give it A's answer now.
-        if (!this.req.body && a.remote.sdp) void b.modify(a.remote.sdp).catch(() => undefined);
+        if (anchor && !leg.voicemail) void this.deps.recordings?.callAnswered({ callId: this.callId, userIds: this.recordingUsers, media: anchor });
+        // Late offer (RFC 3261 §13.2.1): B was ACKed by srf; give it A's answer now (with an anchor, A takes it).
+        if (!this.req.body && a.remote.sdp) void (anchor ? anchor.callerAnswered(a.remote.sdp) : b.modify(a.remote.sdp)).catch(() => undefined);
       },
       () => this.feed({ type: 'CallerHungUp', at: 0 }),
     );

@@ -16,7 +16,10 @@ import type { Dialplan, User } from '../../config/index.js';
 import type { CallEvent } from '../../events/index.js';
 import { LinegateError } from '../../shared/index.js';
 import type { Clock } from '../../shared/index.js';
+import type { MediaPort } from '../../media/index.js';
 import type { CounterName, Store } from '../../state/index.js';
+import type { RecordingService } from '../recording/index.js';
+import type { VoicemailService } from '../voicemail/index.js';
 import { CallSequence, effectiveSettings, readStoredSettings } from '../control/index.js';
 import type { CallControl, ClickToCallOptions } from '../control/index.js';
 import type { CallMetrics } from './call-metrics.js';
@@ -37,6 +40,7 @@ import { CallEventWriter } from './event-writer.js';
 import type { EventSink } from './event-writer.js';
 import type { EndedCallRecorder } from './live-calls.js';
 import { LiveCalls } from './live-calls.js';
+import { anchorFor, answerRetrieval, DEFAULT_RETRIEVAL_CODE, isRetrievalCall, recordingUsersOf } from './media-hooks.js';
 import { numberingFor } from './numbers.js';
 import { lineUserOf, policyFor, RETRY_AFTER_S, withEffectiveSettings } from './line-users.js';
 import { RecentCallRecorder } from './recent-calls.js';
@@ -53,8 +57,15 @@ export interface CallShellOptions {
   directory?: ContactDirectory;
   /** Time budget of a directory lookup; default 150 ms. */
   directoryBudgetMs?: number;
-  /** Where voicemail routes go until the media issue provides the service; default the dialplan's. */
+  /** Where voicemail routes go when no `voicemail` service is wired; default the dialplan's serviceUri. */
   voicemailUri?: string;
+  /** linegate's own voicemail: voicemail legs and retrieval calls are its legs (docs/voicemail.md). */
+  voicemail?: VoicemailService;
+  /** Dialled from one's own device to reach one's mailbox; default `*98`. */
+  retrievalCode?: string;
+  /** The media endpoint calls are anchored on when their recording policy needs it (with `recordings`). */
+  media?: MediaPort;
+  recordings?: RecordingService;
   fetch?: Fetch;
   /** Default Date.now: the wall-clock `at` of inputs and events. */
   epochNow?: () => number;
@@ -173,6 +184,9 @@ export class CallShell implements CallControl {
   private async onInvite(req: ShellRequest, res: ShellResponse, cancel: CallerCancel): Promise<void> {
     const source = await this.sourceOf(req, res);
     if (!source) return;
+    if (source.kind === 'device' && this.retrievalFor(req, source.userId)) {
+      return answerRetrieval(this.o.voicemail as VoicemailService, this.o.srf, req, res, source.userId, req.get('Call-ID') ?? randomUUID(), this.log);
+    }
     const request = callRequestOf(req, source, this.o.dialplan);
     const owner = source.kind === 'device' ? source.userId : findCallee(this.users, request.to, this.numbering)?.id;
     if (!owner) return cancel.cancelled ? undefined : res.send(404, 'Not Found');
@@ -185,9 +199,24 @@ export class CallShell implements CallControl {
     this.sessions.set(session, []);
     session.watchCancel(cancel);
     const decided = await this.decide(request, owner);
-    session.legContext = { dialplan: this.o.dialplan, offer: req.body || undefined, devices: decided.devices };
+    const userIds = recordingUsersOf(decided.route, owner);
+    const anchor = await anchorFor(this.o.media, this.o.recordings, decided.route, userIds, req.body || undefined, log);
+    if (anchor && session.isSettled()) void anchor.close(); // cancelled meanwhile
+    else if (anchor) {
+      session.anchor = anchor;
+      session.recordingUsers = userIds;
+    }
+    session.legContext = { dialplan: this.o.dialplan, offer: anchor?.offerToCallee ?? (req.body || undefined), devices: decided.devices };
     await this.hold(session, heldFor(request, decided.route, owner));
     session.feed({ type: 'Decided', route: decided.route, at: 0 });
+  }
+
+  /** A device of `userId` calling its own mailbox (docs/voicemail.md hook 3), with linegate's voicemail wired. */
+  private retrievalFor(req: ShellRequest, userId: string): boolean {
+    const user = this.dialplanUsers.get(userId);
+    const vm = this.o.voicemail;
+    if (!vm || !user || !vm.hasMailbox(userId)) return false;
+    return isRetrievalCall(req, user, this.o.retrievalCode ?? DEFAULT_RETRIEVAL_CODE, this.o.dialplan.defaultCountry);
   }
 
   private async sourceOf(req: ShellRequest, res: ShellResponse): Promise<CallSource | undefined> {
@@ -205,7 +234,7 @@ export class CallShell implements CallControl {
   }
 
   private async decide(request: CallRequest, owner: string): Promise<{ route: Route; devices: Map<string, ReachableDevice>; user: LineUser }> {
-    const policy = policyFor(this.o.dialplan, this.draining, this.o.voicemailUri ?? this.o.dialplan.voicemail?.serviceUri ?? '');
+    const policy = policyFor(this.o.dialplan, this.draining, this.voicemailUri());
     const callee = request.direction === 'inbound' ? owner : findCallee(this.users, request.to, policy.numbering)?.id;
     const concerned = [...new Set([owner, ...(callee ? [callee] : [])])];
     const directory = await Promise.all(this.users.map(async (u) =>
@@ -256,6 +285,13 @@ export class CallShell implements CallControl {
       this.log.error({ err: String(err) }, 'counter release failed'));
   }
 
+  /** The core's voicemail target: with linegate's own service only a name (the shell makes the leg). */
+  private voicemailUri(): string {
+    if (this.o.voicemailUri !== undefined) return this.o.voicemailUri;
+    const vm = this.o.dialplan.voicemail;
+    return vm?.service === 'external' ? vm.serviceUri : `sip:voicemail@${this.o.dialplan.domain}`;
+  }
+
   private epochNow(): number {
     return this.o.epochNow?.() ?? Date.now();
   }
@@ -268,6 +304,8 @@ export class CallShell implements CallControl {
     this.live.add(callId, events, users);
     return {
       srf: this.o.srf, clock: this.o.clock, log, events, notifier: this.notifier,
+      ...(this.o.voicemail ? { voicemail: this.o.voicemail } : {}),
+      ...(this.o.recordings ? { recordings: this.o.recordings } : {}),
       epochNow: () => this.epochNow(),
       random: this.o.random ?? Math.random,
     };
@@ -283,6 +321,11 @@ export class CallShell implements CallControl {
     const held = this.sessions.get(s) ?? [];
     this.sessions.delete(s);
     void this.release(held);
+    if (s instanceof CallSession && s.anchor) {
+      // The recording is finished (docs/recording.md hook 4), then the media goes.
+      const anchor = s.anchor;
+      void (this.o.recordings?.callEnded(callId) ?? Promise.resolve()).finally(() => anchor.close());
+    }
     void this.live.ended(callId);
     if (this.sessions.size === 0) for (const w of this.idleWaiters.splice(0)) w();
   }

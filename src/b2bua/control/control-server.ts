@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Dialplan } from '../../config/index.js';
 import type { EventLog } from '../../events/index.js';
+import type { RecordingService } from '../recording/index.js';
+import type { VoicemailService } from '../voicemail/index.js';
 import type { Store } from '../../state/index.js';
 import { apiError } from './api-error.js';
 import type { ApiResponse } from './api-error.js';
@@ -18,11 +20,12 @@ import { blockListRoutes } from './block-list-routes.js';
 import { CallAnnotations } from './call-annotations.js';
 import type { CallControl } from './call-control.js';
 import { callRoutes } from './call-routes.js';
-import { readJsonBody, writeJson, writeText } from './http-io.js';
+import { mediaRoutes } from './media-routes.js';
+import { readJsonBody, writeFile, writeJson, writeText } from './http-io.js';
 import type { BodyResult } from './http-io.js';
 import { OpenApiDocument } from './openapi-document.js';
 import { matchRoute } from './route.js';
-import type { Route, TextResponse } from './route.js';
+import type { FileResponse, Route, TextResponse } from './route.js';
 import { SettingsChecker } from './settings-check.js';
 import { SettingsService } from './settings-service.js';
 import { settingsRoutes } from './settings-routes.js';
@@ -37,6 +40,10 @@ export interface ControlServerOptions {
   readonly store: Store;
   readonly events: EventLog;
   readonly calls: CallControl;
+  /** linegate's own voicemail (visual voicemail routes); absent: they answer FEATURE_NOT_AVAILABLE. */
+  readonly voicemail?: VoicemailService | undefined;
+  /** Call recording control; absent: FEATURE_NOT_AVAILABLE. */
+  readonly recordings?: RecordingService | undefined;
   readonly logger?: Logger;
   /** Wall clock, epoch ms, for events' `at`. Default Date.now. */
   readonly wallNow?: () => number;
@@ -94,7 +101,7 @@ export class ControlServer {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    let response: ApiResponse | TextResponse;
+    let response: ApiResponse | TextResponse | FileResponse;
     let route = 'unmatched';
     try {
       const found = this.dispatch(req);
@@ -105,13 +112,14 @@ export class ControlServer {
       this.options.logger?.error({ err: e, method: req.method, route }, 'control API request failed');
       response = apiError('INTERNAL', 'the request could not be completed; try again');
     }
-    if ('text' in response) writeText(res, response.status, response.contentType, response.text);
+    if ('path' in response) await writeFile(res, response);
+    else if ('text' in response) writeText(res, response.status, response.contentType, response.text);
     else writeJson(res, response);
     // Never the Authorization header or the body: they may hold the token or personal data.
     this.options.logger?.debug({ method: req.method, route, status: response.status, ms: Math.round(performance.now() - started) }, 'control API request');
   }
 
-  private dispatch(req: IncomingMessage): { route: string; run: () => Promise<ApiResponse | TextResponse> } {
+  private dispatch(req: IncomingMessage): { route: string; run: () => Promise<ApiResponse | TextResponse | FileResponse> } {
     const url = new URL(req.url ?? '/', 'http://control.invalid');
     const match = matchRoute(this.routes, req.method ?? 'GET', url.pathname);
     if (match.type === 'NotFound') return { route: 'unmatched', run: async () => drained(req, apiError('ROUTE_NOT_FOUND', `no route ${url.pathname}`)) };
@@ -120,7 +128,7 @@ export class ControlServer {
       return { route: 'unmatched', run: async () => drained(req, failure) };
     }
     const { route, params } = match;
-    const run = async (): Promise<ApiResponse | TextResponse> => {
+    const run = async (): Promise<ApiResponse | TextResponse | FileResponse> => {
       const denied = route.auth ? this.auth.check(req.headers.authorization) : undefined;
       if (denied) return drained(req, denied);
       let body: Promise<BodyResult> | undefined;
@@ -147,5 +155,6 @@ function buildRoutes(options: ControlServerOptions, document: OpenApiDocument): 
     ...settingsRoutes(deps),
     ...blockListRoutes(deps),
     ...callRoutes({ settings, document, calls: options.calls, annotations, store: options.store }),
+    ...mediaRoutes({ settings, document, voicemail: options.voicemail, recordings: options.recordings }),
   ];
 }

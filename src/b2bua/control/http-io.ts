@@ -2,6 +2,7 @@
  * Reading JSON request bodies and writing JSON answers with node:http. A body is read
  * with a size cap and parsed into a value or a failure: client input never throws.
  */
+import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { apiError } from './api-error.js';
 import type { ApiResponse } from './api-error.js';
@@ -55,4 +56,27 @@ export function writeJson(res: ServerResponse, response: ApiResponse): void {
 export function writeText(res: ServerResponse, status: number, contentType: string, text: string): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/**
+ * Streams a file with its known size. The file may vanish between the lookup and the read
+ * (deleted meanwhile): before anything is sent that is a 404, after it the connection is cut.
+ */
+export function writeFile(res: ServerResponse, file: { status: number; contentType: string; path: string; size: number }): Promise<void> {
+  return new Promise((resolve) => {
+    const stream = createReadStream(file.path);
+    stream.once('open', () => {
+      res.writeHead(file.status, { 'content-type': file.contentType, 'content-length': file.size, 'cache-control': 'no-store' });
+      stream.pipe(res);
+    });
+    stream.once('error', () => {
+      if (!res.headersSent) writeJson(res, apiError('MESSAGE_NOT_FOUND', 'the file is gone'));
+      else res.destroy();
+      resolve();
+    });
+    res.once('close', () => {
+      stream.destroy();
+      resolve();
+    });
+  });
 }

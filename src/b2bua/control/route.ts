@@ -23,12 +23,20 @@ export interface TextResponse {
   readonly text: string;
 }
 
+/** A file streamed as the answer (a voicemail message as audio/wav). */
+export interface FileResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly path: string;
+  readonly size: number;
+}
+
 export interface Route {
   readonly method: HttpMethod;
   readonly path: string;
   /** false only for the OpenAPI document itself. */
   readonly auth: boolean;
-  handle(req: RouteRequest): Promise<ApiResponse | TextResponse>;
+  handle(req: RouteRequest): Promise<ApiResponse | TextResponse | FileResponse>;
 }
 
 export type RouteMatch =

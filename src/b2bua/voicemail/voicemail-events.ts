@@ -20,7 +20,7 @@ export type VoicemailEventDraft = Draft<VoicemailEvent>;
 
 /** The control API's download path of a message (issue #5: "a retrieval URL"). */
 export function messageUrl(userId: string, messageId: string): string {
-  return `/v1/users/${encodeURIComponent(userId)}/voicemail/${encodeURIComponent(messageId)}`;
+  return `/users/${encodeURIComponent(userId)}/voicemail/${encodeURIComponent(messageId)}`;
 }
 
 export class VoicemailEvents {

@@ -4,18 +4,18 @@
  */
 import type { CountryCode } from 'libphonenumber-js/max';
 import { buildBlockedPrefixes, buildEmergency } from './build-emergency.js';
+import { buildMedia, buildRecording, buildVoicemail } from './build-media.js';
 import { buildTrunks } from './build-trunks.js';
 import { buildUsers } from './build-users.js';
 import type { Issues } from './issues.js';
 import { isKnownCountry } from './phone-number.js';
 import type { RawDialplan } from './raw-dialplan.js';
 import { TOKEN_RULE, resolveSecret } from './resolve-secret.js';
-import { checkSipUri } from './sip-uri.js';
 import type { Dialplan, EnvMap, RegistrarSettings } from './types.js';
 
 export function buildDialplan(raw: RawDialplan, file: string, env: EnvMap, issues: Issues): Dialplan {
   const country = checkCountry(raw.defaultCountry, issues);
-  if (raw.voicemail) checkSipUri(raw.voicemail.serviceUri, ['voicemail', 'serviceUri'], issues);
+  const voicemail = buildVoicemail(raw.voicemail, issues);
   const trunks = buildTrunks(raw.trunks, { issues, env, limits: raw.limits });
   const emergency = buildEmergency(raw.emergency, trunks, issues);
   const users = buildUsers(raw.users, {
@@ -37,7 +37,9 @@ export function buildDialplan(raw: RawDialplan, file: string, env: EnvMap, issue
     controlApi: token ? { token } : undefined,
     registrar: checkRegistrar(raw.registrar, issues),
     limits: { ...raw.limits },
-    voicemail: raw.voicemail && { serviceUri: raw.voicemail.serviceUri },
+    voicemail,
+    recording: buildRecording(raw.recording),
+    media: buildMedia(raw.media, issues),
     outbound: { blockedPrefixes: buildBlockedPrefixes(raw.outbound, raw.emergency.numbers, issues) },
     users,
     trunks,

@@ -74,7 +74,7 @@ function buildVoicemail(raw: RawUser, path: Path, ctx: UserContext): User['voice
   if (!raw.voicemail.enabled) return { enabled: false };
   const at = [...path, 'voicemail'];
   if (!ctx.hasVoicemailService) {
-    ctx.issues.add([...at, 'enabled'], 'voicemail is enabled, but the dialplan has no voicemail service', 'add voicemail: { serviceUri: sip:voicemail@HOST } at the top level of the file, or set enabled: false');
+    ctx.issues.add([...at, 'enabled'], 'voicemail is enabled, but the dialplan has no voicemail service', 'add voicemail: { service: internal } (linegate records voicemail itself) or voicemail: { serviceUri: sip:voicemail@HOST } at the top level of the file, or set enabled: false');
   }
   if (raw.voicemail.pin === undefined) {
     ctx.issues.add([...at, 'pin'], 'voicemail is enabled but has no PIN', 'add pin: { env: NAME } naming an environment variable that holds 4 to 10 digits');

@@ -10,6 +10,9 @@ import type { Secret } from './secret.js';
 export const DEMO_SECRET_DEFAULTS: Readonly<Record<string, string>> = Object.freeze({
   LINEGATE_DEMO_ALICE_PASSWORD: 'alice-demo-100',
   LINEGATE_DEMO_BOB_PASSWORD: 'bob-demo-101',
+  // Voicemail PINs (PIN_RULE: 4 to 10 digits), asked when calling one's own number from elsewhere.
+  LINEGATE_DEMO_ALICE_PIN: '1000',
+  LINEGATE_DEMO_BOB_PIN: '1001',
   // The control API's bearer token in the demo (TOKEN_RULE: at least 16 characters).
   LINEGATE_DEMO_CONTROL_TOKEN: 'linegate-demo-control-token',
 });

@@ -63,7 +63,21 @@ export interface RawDialplan {
     lockout: { maxFailures: number; windowS: number; durationS: number };
   };
   limits: { concurrentCallsPerUser: number; concurrentCallsPerTrunk: number; maxCallDurationS: number };
-  voicemail?: { serviceUri: string };
+  voicemail?: {
+    service?: 'internal' | 'external';
+    serviceUri?: string;
+    dir?: string;
+    promptsDir: string;
+    retrievalCode: string;
+    maxMessageMs: number;
+    minMessageMs: number;
+    silenceTimeoutMs: number;
+    pinMaxFailures: number;
+    pinLockMs: number;
+    unsolicitedMwi: boolean;
+  };
+  recording: { dir?: string; retentionDays?: number; consentAnnouncement: boolean };
+  media: { address: string; advertisedAddress?: string; rtpPortMin: number; rtpPortMax: number };
   outbound: { blockedPrefixes: Array<{ prefix: string; reason: string }> };
   users: RawUser[];
   trunks: RawTrunk[];

@@ -23,6 +23,8 @@ export interface Dialplan {
   readonly limits: DialplanLimits;
   /** Absent: no user has voicemail. */
   readonly voicemail: VoicemailService | undefined;
+  readonly recording: RecordingSettings;
+  readonly media: MediaSettings;
   readonly outbound: OutboundRules;
   readonly users: readonly User[];
   readonly trunks: readonly Trunk[];
@@ -51,8 +53,46 @@ export interface DialplanLimits {
   readonly maxCallDurationS: number;
 }
 
-export interface VoicemailService {
+/**
+ * `internal`: linegate answers, records and plays voicemail itself (src/b2bua/voicemail on
+ * the media endpoint); `external`: voicemail calls go to `serviceUri`.
+ */
+export type VoicemailService = InternalVoicemail | ExternalVoicemail;
+
+export interface ExternalVoicemail {
+  readonly service: 'external';
   readonly serviceUri: string;
+}
+
+export interface InternalVoicemail {
+  readonly service: 'internal';
+  /** Message and greeting files; undefined: `voicemail/` in the var folder. */
+  readonly dir: string | undefined;
+  readonly promptsDir: string;
+  /** Dialled from one's own registered device to reach one's mailbox (default `*98`). */
+  readonly retrievalCode: string;
+  readonly maxMessageMs: number;
+  readonly minMessageMs: number;
+  readonly silenceTimeoutMs: number;
+  readonly pinMaxFailures: number;
+  readonly pinLockMs: number;
+  readonly unsolicitedMwi: boolean;
+}
+
+export interface RecordingSettings {
+  /** undefined: `recordings/` in the var folder. */
+  readonly dir: string | undefined;
+  /** undefined: recordings are kept forever. */
+  readonly retentionDays: number | undefined;
+  readonly consentAnnouncement: boolean;
+}
+
+/** The embedded RTP endpoint. */
+export interface MediaSettings {
+  readonly address: string;
+  /** Written in SDP; undefined: `address`. */
+  readonly advertisedAddress: string | undefined;
+  readonly rtpPorts: { readonly min: number; readonly max: number };
 }
 
 export interface OutboundRules {

@@ -160,7 +160,7 @@ describe('dialplan checks: users, ring plans and forwarding', () => {
     assert.deepEqual(errorLines(yamlOf({ users: [alice('    forwarding: { noAnswer: voicemail }\n'), `${BOB}    voicemail: { enabled: true }\n`] })), [
       `${FILE}: users[0].forwarding.noAnswer: forwards to voicemail, but this user has no voicemail box — fix: set voicemail: { enabled: true, pin: { env: NAME } } for this user, or forward to a number`,
       `${FILE}: users[1].voicemail.pin: voicemail is enabled but has no PIN — fix: add pin: { env: NAME } naming an environment variable that holds 4 to 10 digits`,
-      `${FILE}: users[1].voicemail.enabled: voicemail is enabled, but the dialplan has no voicemail service — fix: add voicemail: { serviceUri: sip:voicemail@HOST } at the top level of the file, or set enabled: false`,
+      `${FILE}: users[1].voicemail.enabled: voicemail is enabled, but the dialplan has no voicemail service — fix: add voicemail: { service: internal } (linegate records voicemail itself) or voicemail: { serviceUri: sip:voicemail@HOST } at the top level of the file, or set enabled: false`,
     ]);
   });
 

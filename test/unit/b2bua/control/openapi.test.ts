@@ -12,7 +12,7 @@ type Doc = {
 };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
-const SAMPLE_PARAMS: Record<string, string> = { userId: 'alice', callId: 'c2c-1', entry: '%2B1900' };
+const SAMPLE_PARAMS: Record<string, string> = { userId: 'alice', callId: 'c2c-1', entry: '%2B1900', messageId: 'm-1', action: 'start' };
 
 async function loadDoc(): Promise<Doc> {
   return parse(await readFile(OPENAPI_PATH, 'utf8')) as Doc;
@@ -48,7 +48,7 @@ describe('control API: OpenAPI document', () => {
       const reply = await h.request(method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
       if (reply.status >= 400) assert.ok(!['ROUTE_NOT_FOUND', 'METHOD_NOT_ALLOWED'].includes(errorOf(reply).code), `${op}: ${JSON.stringify(reply.body)}`);
     }
-    const unknown = await h.request('GET', '/users/alice/voicemail');
+    const unknown = await h.request('GET', '/users/alice/faxes');
     assert.equal(errorOf(unknown).code, 'ROUTE_NOT_FOUND');
   });
 

@@ -63,7 +63,7 @@ describe('voicemail deposit (fake media)', () => {
     assert.equal(e.seq, 5);
     assert.equal(e.messageId, m.id);
     assert.equal(e.durationMs, 4200);
-    assert.equal(e.url, `/v1/users/alice/voicemail/${m.id}`);
+    assert.equal(e.url, `/users/alice/voicemail/${m.id}`);
     assert.ok(ep.isGone, 'the endpoint is released');
   });
 

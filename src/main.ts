@@ -112,6 +112,7 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
     ...(crm ? { directoryBudgetMs: crm.budgetMs } : {}),
     ...(metrics ? { metrics } : {}),
     media: media.media, recordings: media.recordings,
+    ...(dialplan.voicemail?.service === 'internal' ? { promptsDir: dialplan.voicemail.promptsDir } : {}),
     ...(media.voicemail ? { voicemail: media.voicemail } : {}),
     ...(media.retrievalCode ? { retrievalCode: media.retrievalCode } : {}),
   });

@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { CallCommand, CallInput, CallState, StartInput, StartLegCommand } from '../../call/index.js';
 import { CallMachine } from '../../call/index.js';
+import type { MediaPort } from '../../media/index.js';
 import type { Clock, TimerHandle } from '../../shared/index.js';
 import type { MediaAnchor, RecordingService } from '../recording/index.js';
 import { depositReasonOf } from '../voicemail/index.js';
@@ -20,6 +21,7 @@ import { legRequest } from './leg-request.js';
 import type { ShellDialog, ShellRequest, ShellResponse, ShellSrf } from './shell-srf.js';
 import { isOfferlessAnswer, statusOf } from './shell-srf.js';
 import { dtmfDigit } from './dtmf.js';
+import { PressOneLegs } from './press-one.js';
 
 export interface SessionDeps {
   srf: ShellSrf;
@@ -36,6 +38,10 @@ export interface SessionDeps {
   voicemail?: VoicemailService;
   /** Told when an anchored call is answered (its recording policy runs there). */
   recordings?: RecordingService;
+  /** With `pressOnePrompt`: press-1 legs hear the prompt and may answer in RFC 4733 (press-one.ts). */
+  media?: MediaPort;
+  /** The press-1 prompt's WAV, promptPath(promptsDir, 'press-one'). */
+  pressOnePrompt?: string;
 }
 
 interface LegRuntime {
@@ -57,6 +63,7 @@ export class CallSession {
   recordingUsers: readonly string[] = [];
   private readonly legs = new Map<string, LegRuntime>();
   private readonly timers = new Map<string, TimerHandle>();
+  private readonly pressOnes: PressOneLegs;
   private caller: ShellDialog | undefined;
   private relay: BridgeRelay | undefined;
   private settled = false;
@@ -68,6 +75,7 @@ export class CallSession {
     private readonly res: ShellResponse,
     start: Omit<StartInput, 'type' | 'at'>,
   ) {
+    this.pressOnes = new PressOneLegs({ media: deps.media, promptFile: deps.pressOnePrompt, clock: deps.clock, log: deps.log });
     const first = CallMachine.start({ type: 'Start', ...start, at: deps.epochNow() });
     this.state = first.state;
     this.run(first.commands);
@@ -111,6 +119,7 @@ export class CallSession {
       this.settled = true;
       for (const t of this.timers.values()) this.deps.clock.clearTimeout(t);
       this.timers.clear();
+      this.pressOnes.endAll();
       this.deps.onSettled(this);
     }
   }
@@ -122,6 +131,7 @@ export class CallSession {
       case 'CancelLeg':
         return this.cancelLeg(c.legId, c.reason);
       case 'ByeLeg':
+        this.pressOnes.end(c.legId);
         return void this.legs.get(c.legId)?.dialog?.destroy().catch(() => undefined);
       case 'ByeCaller':
         this.relay?.stop();
@@ -131,10 +141,12 @@ export class CallSession {
       case 'Respond':
         if (this.callerGone || this.res.finalResponseSent) return;
         return this.res.send(c.status, c.reason, { headers: Object.fromEntries(c.headers.map((h) => [h.name, h.value])) });
-      case 'PromptConfirm':
-        // No media yet: nothing is played. A digit sent as SIP INFO (application/dtmf-relay)
-        // on the answered leg still confirms; RFC 4733 in RTP cannot be heard (see README of this folder).
-        return this.deps.log.info({ legId: c.legId }, 'press-1 prompt not played (no media): waiting for INFO DTMF');
+      case 'PromptConfirm': {
+        // The prompt with media (press-one.ts); a digit sent as SIP INFO confirms too (onLegAnswered).
+        const dialog = this.legs.get(c.legId)?.dialog;
+        const onDigit = (digit: string): void => this.feed({ type: 'DtmfReceived', legId: c.legId, digit, at: 0 });
+        return void (dialog && this.pressOnes.start(c.legId, dialog, onDigit));
+      }
       case 'StartTimer':
         return this.startTimer(c.timerId, c.ms);
       case 'CancelTimer':
@@ -205,7 +217,10 @@ export class CallSession {
 
   private onLegAnswered(legId: string, leg: LegRuntime, dialog: ShellDialog): void {
     leg.dialog = dialog;
-    dialog.on('destroy', () => this.feed({ type: 'CalleeHungUp', legId, at: 0 }));
+    dialog.on('destroy', () => {
+      this.pressOnes.end(legId);
+      this.feed({ type: 'CalleeHungUp', legId, at: 0 });
+    });
     dialog.on('info', (req: ShellRequest, res: ShellResponse) => {
       if (this.relay?.legId === legId) return this.relay.relayInfo('B', req, res);
       res.send(200);
@@ -232,14 +247,16 @@ export class CallSession {
 
   /**
    * The caller's 200: the callee's SDP, or with an anchor A's answer (docs/recording.md
-   * hook 2: the anchor bridges A to B first). A voicemail leg starts once the caller is answered.
+   * hook 2: the anchor bridges A to B first). A press-1 leg is first moved back from the
+   * prompt's endpoint to the offer it answered (press-one.ts), and its new answer is used.
+   * A voicemail leg starts once the caller is answered.
    */
   private bridge(legId: string): void {
     const leg = this.legs.get(legId);
     const b = leg?.dialog;
     if (!b) return;
     const anchor = this.anchor;
-    const answer = anchor ? anchor.answerFromCallee(b.remote.sdp) : Promise.resolve(b.remote.sdp);
+    const answer = this.calleeSdp(legId, b).then((sdp) => (anchor ? anchor.answerFromCallee(sdp) : sdp));
     answer.then((localSdp) => this.deps.srf.createUAS(this.req, this.res, { localSdp })).then(
       (a) => {
         this.caller = a;
@@ -259,5 +276,18 @@ export class CallSession {
       },
       () => this.feed({ type: 'CallerHungUp', at: 0 }),
     );
+  }
+
+  /**
+   * L's answer once moved back to the caller's offer. If that re-INVITE fails, L's media is
+   * still on the prompt's endpoint: the caller cannot be connected, so it is refused (480)
+   * and the call ends (the CallerHungUp of bridge()'s failure path BYEs L).
+   */
+  private calleeSdp(legId: string, b: ShellDialog): Promise<string> {
+    return this.pressOnes.calleeSdp(legId, b, this.legContext?.offer).catch((err: unknown) => {
+      this.deps.log.error({ err: String(err) }, 'press-1 leg not moved back to the caller\'s media');
+      if (!this.callerGone && !this.res.finalResponseSent) this.res.send(480, 'Temporarily Unavailable');
+      throw err;
+    });
   }
 }

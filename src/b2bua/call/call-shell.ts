@@ -16,6 +16,7 @@ import type { Dialplan, User } from '../../config/index.js';
 import type { CallEvent } from '../../events/index.js';
 import { LinegateError } from '../../shared/index.js';
 import type { Clock } from '../../shared/index.js';
+import { DEFAULT_PROMPT_DIR, promptPath } from '../../media/index.js';
 import type { MediaPort } from '../../media/index.js';
 import type { CounterName, Store } from '../../state/index.js';
 import type { RecordingService } from '../recording/index.js';
@@ -63,8 +64,13 @@ export interface CallShellOptions {
   voicemail?: VoicemailService;
   /** Dialled from one's own device to reach one's mailbox; default `*98`. */
   retrievalCode?: string;
-  /** The media endpoint calls are anchored on when their recording policy needs it (with `recordings`). */
+  /**
+   * The media endpoint calls are anchored on when their recording policy needs it (with
+   * `recordings`), and that plays the press-1 prompt (press-one.ts; without it, INFO only).
+   */
   media?: MediaPort;
+  /** Where the prompts are (the press-1 prompt); default var/prompts. */
+  promptsDir?: string;
   recordings?: RecordingService;
   fetch?: Fetch;
   /** Default Date.now: the wall-clock `at` of inputs and events. */
@@ -306,6 +312,7 @@ export class CallShell implements CallControl {
       srf: this.o.srf, clock: this.o.clock, log, events, notifier: this.notifier,
       ...(this.o.voicemail ? { voicemail: this.o.voicemail } : {}),
       ...(this.o.recordings ? { recordings: this.o.recordings } : {}),
+      ...(this.o.media ? { media: this.o.media, pressOnePrompt: promptPath(this.o.promptsDir ?? DEFAULT_PROMPT_DIR, 'press-one') } : {}),
       epochNow: () => this.epochNow(),
       random: this.o.random ?? Math.random,
     };

@@ -101,7 +101,9 @@ export class RecordingService {
   }
 
   // The control API. `userId` must be one of the call's users (else not-found, which does
-  // not tell a stranger that the call exists).
+  // not tell a stranger that the call exists). A user whose own policy is `never` is refused
+  // (409) whatever the call: their calls are not anchored, so this service never learns of
+  // them, and the answer must not depend on the call either way (docs/recording.md, Policy).
 
   startRecording(userId: string, callId: string): Promise<RecordingResult> {
     return this.control(userId, callId, 'start', (r) => r.start());
@@ -159,6 +161,9 @@ export class RecordingService {
     userId: string, callId: string, action: RecordingAction, op: (r: CallRecorder) => Promise<RecordingResult>,
   ): Promise<RecordingResult> {
     const call = this.calls.get(callId);
+    if ((!call || !call.userIds.includes(userId)) && (this.policies.get(userId) ?? 'never') === 'never') {
+      return { ok: false, code: 'not-allowed-by-policy', message: `recording policy 'never' of ${userId} does not allow ${action}` };
+    }
     if (!call || !call.userIds.includes(userId)) {
       return { ok: false, code: 'not-found', message: `no call ${callId} of ${userId} in progress here` };
     }

@@ -36,6 +36,8 @@ export const PROMPT_SOURCES = Object.freeze({
   'record-greeting': speech('Record your greeting after the tone.'),
   'greeting-saved': speech('Greeting saved.'),
   'recording-notice': speech('This call may be recorded.'),
+  /** Played to an external ring target with `confirm: true` (docs/call-features.md, press 1 to accept). */
+  'press-one': speech('You have a call. Press 1 to accept it.'),
   ...Object.fromEntries(DIGIT_WORDS.map((word, n) => [`digit-${n}`, speech(word)])),
   ...Object.fromEntries('0123456789'.split('').map((d) => [`dtmf-${d}`, dtmf(d)])),
   'dtmf-star': dtmf('*'),
@@ -62,6 +64,7 @@ export type PromptName =
   | 'record-greeting'
   | 'greeting-saved'
   | 'recording-notice'
+  | 'press-one'
   | `digit-${Digit}`
   | `dtmf-${Digit}`
   | 'dtmf-star'

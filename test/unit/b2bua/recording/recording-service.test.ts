@@ -210,12 +210,15 @@ describe('RecordingService', () => {
       assert.equal(m.caller.recordings.length, 2);
     });
 
-    it('an unknown call, or a user not in the call, is not-found (404)', async () => {
+    it('an unknown call, or a user not in the call, is not-found (404); a `never` user is refused (409) whatever the call', async () => {
       const s = f.make();
       await s.callAnswered({ callId: 'c1', userIds: ['bob'], media: f.media() });
       refused(await s.startRecording('bob', 'nope'), 'not-found');
       refused(await s.startRecording('alice', 'c1'), 'not-found');
-      refused(await s.stopRecording('carol', 'c1'), 'not-found');
+      // The shell anchors (and so reports) no call whose users are all `never`: the same
+      // refusal for a call the service knows and one it does not tells carol nothing.
+      refused(await s.stopRecording('carol', 'c1'), 'not-allowed-by-policy');
+      refused(await s.startRecording('carol', 'nope'), 'not-allowed-by-policy');
     });
 
     it('a pause sent during the consent announcement applies once the recording has started', async () => {

@@ -18,38 +18,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { DEMO_SECRET_DEFAULTS, readEngineFlags } from '../../src/config/index.js';
+import { readEngineFlags } from '../../src/config/index.js';
 import { crossCorrelate } from '../../src/media/dsp/index.js';
 import { startLineGate } from '../../src/main.js';
 import type { RunningLineGate } from '../../src/main.js';
 import { readWav, resample } from '../../src/media/wav/index.js';
 import { authorization, parseChallenge } from '../helpers/digest-client.js';
 import { RtpPeer, runtimePortRange } from '../helpers/rtp-peer.js';
+import { DEMO_TOKEN, demoPassword } from './run-bed.js';
 import { SECRET, until, useTestBed } from './test-bed.js';
-import { awaitQuiet, awaitToneThenQuiet, buildPrompts, dominantTones, knownSignal, SIGNAL_TONES } from './voicemail-bed.js';
+import { awaitQuiet, awaitToneThenQuiet, buildPrompts, knownSignal, signalToneRuns, SIGNAL_TONES } from './voicemail-bed.js';
 import { parseSip, VoicemailPhone, type SipMessage } from './voicemail-phone.js';
-
-const TOKEN = process.env['LINEGATE_DEMO_CONTROL_TOKEN'] ?? DEMO_SECRET_DEFAULTS['LINEGATE_DEMO_CONTROL_TOKEN'] ?? '';
-const password = (user: string): string => {
-  const name = `LINEGATE_DEMO_${user.toUpperCase()}_PASSWORD`;
-  return process.env[name] ?? DEMO_SECRET_DEFAULTS[name] ?? '';
-};
-
-/** The tones that hold most of the energy in runs of at least 8 windows (400 ms), in order. */
-function toneRuns(pcm: Int16Array): number[] {
-  const runs: number[] = [];
-  let last: number | undefined;
-  let n = 0;
-  for (const w of [...dominantTones(pcm, SIGNAL_TONES), undefined]) {
-    if (w === last) n++;
-    else {
-      if (last !== undefined && n >= 8) runs.push(last);
-      last = w;
-      n = 1;
-    }
-  }
-  return runs;
-}
 
 /** A prompt of this run as 8 kHz mono PCM. */
 function prompt(dir: string, name: string): Int16Array {
@@ -214,7 +193,7 @@ describe('b2bua: voicemail retrieval (*98) from a registered device through `lin
     assert.ok(control, 'the example dialplan starts the control API');
     return fetch(`${control.url}${urlPath}`, {
       method,
-      headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${DEMO_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   }
@@ -227,7 +206,7 @@ describe('b2bua: voicemail retrieval (*98) from a registered device through `lin
 
   it('bob dials *98: hears "You have 1 new message", presses 1, hears the message\'s tones; MWI goes to no', async () => {
     const { sipPort, retrievalCode } = await startApp();
-    const bob = await opened(VoicemailPhone.open(sipPort, 'bob', password('bob')));
+    const bob = await opened(VoicemailPhone.open(sipPort, 'bob', demoPassword('bob')));
     assert.equal(await bob.register('127.0.0.1'), 200);
     const subscribed = await bob.subscribe('127.0.0.1', 600);
     assert.ok(subscribed === 200 || subscribed === 202, `SUBSCRIBE answered ${subscribed}`);
@@ -249,7 +228,7 @@ describe('b2bua: voicemail retrieval (*98) from a registered device through `lin
     const device = await opened(DeviceCall.open(sipPort, 'bob'));
     const uri = `sip:${retrievalCode}@127.0.0.1`;
     const answeredAt = performance.now();
-    peer.useRemoteSdp(await device.invite(uri, password('bob'), peer.sdp()));
+    peer.useRemoteSdp(await device.invite(uri, demoPassword('bob'), peer.sdp()));
     const count = ['you-have', 'digit-1', 'new-message'].map((name) => ({ name, pcm: prompt(promptsDir, name) }));
     const countMs = count.reduce((n, p) => n + p.pcm.length / 8, 0);
     await until(() => peer.receivedPcm(answeredAt).length >= (countMs + 300) * 8, 10_000, 'the count prompt');
@@ -264,10 +243,10 @@ describe('b2bua: voicemail retrieval (*98) from a registered device through `lin
 
     const pressed = performance.now();
     await peer.sendDigits('1');
-    await until(() => toneRuns(peer.receivedPcm(pressed)).length >= 3, 15_000, 'the message played back');
+    await until(() => signalToneRuns(peer.receivedPcm(pressed)).length >= 3, 15_000, 'the message played back');
     await awaitQuiet(peer, 150, 3000).catch(() => undefined); // the menu prompt may follow at once
     const heard = peer.receivedPcm(pressed);
-    assert.deepEqual(toneRuns(heard).slice(0, 3), [...SIGNAL_TONES], 'the deposited tones, in order');
+    assert.deepEqual(signalToneRuns(heard).slice(0, 3), [...SIGNAL_TONES], 'the deposited tones, in order');
     const match = crossCorrelate(knownSignal(), heard, Math.min(heard.length, 8000 * 4));
     assert.ok(match.coefficient > 0.9, `the message itself (correlation ${match.coefficient.toFixed(3)} at ${match.lag})`);
 

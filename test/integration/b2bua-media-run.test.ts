@@ -23,40 +23,17 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { DEMO_SECRET_DEFAULTS, readEngineFlags } from '../../src/config/index.js';
+import { readEngineFlags } from '../../src/config/index.js';
 import type { CallEvent } from '../../src/events/index.js';
 import { FileEventLog } from '../../src/events/index.js';
 import { startLineGate } from '../../src/main.js';
 import type { RunningLineGate } from '../../src/main.js';
 import { readWav } from '../../src/media/wav/index.js';
-import { authorization, parseChallenge } from '../helpers/digest-client.js';
 import { RtpPeer, runtimePortRange } from '../helpers/rtp-peer.js';
-import { UdpSipClient } from '../helpers/udp-sip-client.js';
+import { controlApi, demoPassword, registerAt } from './run-bed.js';
 import { SECRET, until, useTestBed } from './test-bed.js';
-import { awaitToneThenQuiet, buildPrompts, dominantTones, knownSignal, SIGNAL_TONES, toneFraction } from './voicemail-bed.js';
+import { awaitToneThenQuiet, buildPrompts, knownSignal, signalToneRuns, SIGNAL_TONES, toneFraction } from './voicemail-bed.js';
 import { VoicemailPhone } from './voicemail-phone.js';
-
-const TOKEN = process.env['LINEGATE_DEMO_CONTROL_TOKEN'] ?? DEMO_SECRET_DEFAULTS['LINEGATE_DEMO_CONTROL_TOKEN'] ?? '';
-const password = (user: string): string => {
-  const name = `LINEGATE_DEMO_${user.toUpperCase()}_PASSWORD`;
-  return process.env[name] ?? DEMO_SECRET_DEFAULTS[name] ?? '';
-};
-
-/** The tones that hold most of the energy in runs of at least 8 windows (400 ms), in order. */
-function toneRuns(pcm: Int16Array): number[] {
-  const runs: number[] = [];
-  let last: number | undefined;
-  let n = 0;
-  for (const w of [...dominantTones(pcm, SIGNAL_TONES), undefined]) {
-    if (w === last) n++;
-    else {
-      if (last !== undefined && n >= 8) runs.push(last);
-      last = w;
-      n = 1;
-    }
-  }
-  return runs;
-}
 
 /** Median share of `freqHz` over the loud 100 ms windows of a channel. */
 function loudShare(x: Int16Array, freqHz: number): number {
@@ -67,36 +44,6 @@ function loudShare(x: Int16Array, freqHz: number): number {
   }
   shares.sort((a, b) => a - b);
   return shares[Math.floor(shares.length / 2)] ?? 0;
-}
-
-/** REGISTER `user` with Digest, its Contact at `contact` (another UA's address). */
-async function registerAt(sipPort: number, user: string, contact: string): Promise<void> {
-  const client = await UdpSipClient.open();
-  try {
-    const uri = 'sip:127.0.0.1';
-    const req = (cseq: number, auth?: string): string => [
-      `REGISTER ${uri} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${client.port};branch=z9hG4bK-media-run-${cseq};rport`, 'Max-Forwards: 70',
-      `From: <sip:${user}@127.0.0.1>;tag=media-run`, `To: <sip:${user}@127.0.0.1>`, `Call-ID: media-run-reg-${user}`, `CSeq: ${cseq} REGISTER`,
-      `Contact: <${contact}>`, 'Expires: 300', ...(auth ? [`Authorization: ${auth}`] : []), 'Content-Length: 0', '', '',
-    ].join('\r\n');
-    const first = await client.request(req(1), sipPort);
-    assert.equal(first.status, 401);
-    const challenge = parseChallenge(first.all('WWW-Authenticate')[0] ?? '');
-    const second = await client.request(req(2, authorization(challenge, { username: user, password: password(user), method: 'REGISTER', uri })), sipPort);
-    assert.equal(second.status, 200, `${user} did not register`);
-  } finally {
-    await client.close();
-  }
-}
-
-async function api(app: RunningLineGate, method: string, urlPath: string, body?: unknown): Promise<Response> {
-  const control = app.controlApi;
-  assert.ok(control, 'the example dialplan starts the control API');
-  return fetch(`${control.url}${urlPath}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
 }
 
 interface Listed {
@@ -160,7 +107,7 @@ describe('b2bua: voicemail and recording wired into `linegate run` (startLineGat
   }
 
   async function phone(sipPort: number, user: string): Promise<VoicemailPhone> {
-    const p = await VoicemailPhone.open(sipPort, user, password(user));
+    const p = await VoicemailPhone.open(sipPort, user, demoPassword(user));
     closers.push(() => p.close());
     return p;
   }
@@ -174,7 +121,7 @@ describe('b2bua: voicemail and recording wired into `linegate run` (startLineGat
     await until(() => bob.waitingStates().length > 0, 5000, 'the first NOTIFY');
     assert.equal(bob.waitingStates().at(-1), 'no');
 
-    const dnd = await api(running, 'PUT', '/users/bob/dnd', { enabled: true, version: 0 });
+    const dnd = await controlApi(running, 'PUT', '/users/bob/dnd', { enabled: true, version: 0 });
     assert.equal(dnd.status, 200, await dnd.clone().text());
 
     const callerPeer = await peer();
@@ -188,27 +135,27 @@ describe('b2bua: voicemail and recording wired into `linegate run` (startLineGat
 
     let listed: Listed | undefined;
     await until(() => (listed?.messages.length ?? 0) > 0, 10_000, 'the message to be listed', async () => {
-      listed = (await (await api(running, 'GET', '/users/bob/voicemail')).json()) as Listed;
+      listed = (await (await controlApi(running, 'GET', '/users/bob/voicemail')).json()) as Listed;
     });
     const message = listed!.messages[0]!;
     assert.deepEqual([listed!.new, listed!.old, message.from, message.heard], [1, 0, '+14155550177', false]);
     assert.ok(message.durationMs >= 2000, `message of ${message.durationMs} ms`);
 
-    const download = await api(running, 'GET', `/users/bob/voicemail/${encodeURIComponent(message.id)}`);
+    const download = await controlApi(running, 'GET', `/users/bob/voicemail/${encodeURIComponent(message.id)}`);
     assert.equal(download.status, 200);
     assert.equal(download.headers.get('content-type'), 'audio/wav');
     const wav = readWav(Buffer.from(await download.arrayBuffer()));
     assert.ok(wav.ok, 'a WAV file');
-    assert.deepEqual(toneRuns(wav.samples), [...SIGNAL_TONES], 'the caller\'s three tones, in order');
+    assert.deepEqual(signalToneRuns(wav.samples), [...SIGNAL_TONES], 'the caller\'s three tones, in order');
 
     await until(() => bob.waitingStates().includes('yes'), 5000, 'NOTIFY Messages-Waiting: yes');
-    const heard = await api(running, 'POST', `/users/bob/voicemail/${encodeURIComponent(message.id)}/heard`);
+    const heard = await controlApi(running, 'POST', `/users/bob/voicemail/${encodeURIComponent(message.id)}/heard`);
     assert.equal(heard.status, 200, await heard.clone().text());
     await until(() => bob.waitingStates().at(-1) === 'no', 5000, 'NOTIFY Messages-Waiting: no');
-    const after = (await (await api(running, 'GET', '/users/bob/voicemail')).json()) as Listed;
+    const after = (await (await controlApi(running, 'GET', '/users/bob/voicemail')).json()) as Listed;
     assert.deepEqual([after.new, after.old, after.messages[0]?.heard], [0, 1, true]);
 
-    const missing = await api(running, 'GET', '/users/bob/voicemail/m-none');
+    const missing = await controlApi(running, 'GET', '/users/bob/voicemail/m-none');
     assert.equal(missing.status, 404);
     const stranger = await fetch(`${running.controlApi!.url}/users/bob/voicemail`);
     assert.equal(stranger.status, 401, 'bearer-authenticated like every route');

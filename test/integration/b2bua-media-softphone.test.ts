@@ -19,7 +19,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { DEMO_SECRET_DEFAULTS, readEngineFlags } from '../../src/config/index.js';
+import { readEngineFlags } from '../../src/config/index.js';
 import { energyEnvelope } from '../../src/media/dsp/index.js';
 import { startLineGate } from '../../src/main.js';
 import type { RunningLineGate } from '../../src/main.js';
@@ -28,41 +28,11 @@ import { startBaresip, type Baresip } from '../helpers/baresip.js';
 import { partsMs, useAudioSource, wavMs, writeBaresipWav, type AudioPart } from '../helpers/baresip-audio.js';
 import { runtimePortRange } from '../helpers/rtp-peer.js';
 import { sleep } from '../helpers/until.js';
+import { controlApi, demoPassword } from './run-bed.js';
 import { SECRET, until, useTestBed } from './test-bed.js';
-import { buildPrompts, dominantTones, SIGNAL_TONES, toneFraction } from './voicemail-bed.js';
+import { buildPrompts, signalToneRuns, SIGNAL_TONES, toneFraction } from './voicemail-bed.js';
 
-const TOKEN = process.env['LINEGATE_DEMO_CONTROL_TOKEN'] ?? DEMO_SECRET_DEFAULTS['LINEGATE_DEMO_CONTROL_TOKEN'] ?? '';
-const password = (user: string): string => {
-  const name = `LINEGATE_DEMO_${user.toUpperCase()}_PASSWORD`;
-  return process.env[name] ?? DEMO_SECRET_DEFAULTS[name] ?? '';
-};
 const CARRIER_NUMBER = '+14155550177';
-
-/** The tones that hold most of the energy in runs of at least 8 windows (400 ms), in order. */
-function toneRuns(pcm: Int16Array): number[] {
-  const runs: number[] = [];
-  let last: number | undefined;
-  let n = 0;
-  for (const w of [...dominantTones(pcm, SIGNAL_TONES), undefined]) {
-    if (w === last) n++;
-    else {
-      if (last !== undefined && n >= 8) runs.push(last);
-      last = w;
-      n = 1;
-    }
-  }
-  return runs;
-}
-
-async function api(app: RunningLineGate, method: string, urlPath: string, body?: unknown): Promise<Response> {
-  const control = app.controlApi;
-  assert.ok(control, 'the example dialplan starts the control API');
-  return fetch(`${control.url}${urlPath}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
 
 interface Listed {
   new: number;
@@ -125,7 +95,7 @@ describe('b2bua: voicemail and recording with baresip through `linegate run` (is
 
   it('1. baresip plays a WAV of three tones into bob\'s voicemail (DND on): the stored message holds them in order', async () => {
     const { app: running, sipPort } = await startApp();
-    const dnd = await api(running, 'PUT', '/users/bob/dnd', { enabled: true, version: 0 });
+    const dnd = await controlApi(running, 'PUT', '/users/bob/dnd', { enabled: true, version: 0 });
     assert.equal(dnd.status, 200, await dnd.clone().text());
 
     // baresip starts sending at the answer, while the greeting plays: the tones come after
@@ -151,22 +121,22 @@ describe('b2bua: voicemail and recording with baresip through `linegate run` (is
 
     let listed: Listed | undefined;
     await until(() => (listed?.messages.length ?? 0) > 0, 10_000, 'the message to be listed', async () => {
-      listed = (await (await api(running, 'GET', '/users/bob/voicemail')).json()) as Listed;
+      listed = (await (await controlApi(running, 'GET', '/users/bob/voicemail')).json()) as Listed;
     });
     const message = listed!.messages[0]!;
     assert.deepEqual([listed!.new, message.from, message.heard], [1, CARRIER_NUMBER, false]);
-    const download = await api(running, 'GET', `/users/bob/voicemail/${encodeURIComponent(message.id)}`);
+    const download = await controlApi(running, 'GET', `/users/bob/voicemail/${encodeURIComponent(message.id)}`);
     assert.equal(download.status, 200);
     const wav = readWav(Buffer.from(await download.arrayBuffer()));
     assert.ok(wav.ok && wav.channels === 1 && wav.sampleRate === 8000, 'an 8 kHz mono WAV');
-    assert.deepEqual(toneRuns(wav.samples), [...SIGNAL_TONES], 'baresip\'s three tones, in order');
+    assert.deepEqual(signalToneRuns(wav.samples), [...SIGNAL_TONES], 'baresip\'s three tones, in order');
   });
 
   it('3. on-demand recording of a live call (baresip to baresip): start, pause, resume, stop; each party on its channel, the pause silent; `never` gets 409', async () => {
     const { app: running, sipPort } = await startApp();
     assert.equal(running.dialplan.users.find((u) => u.id === 'alice')?.recording, 'on-demand');
     assert.equal(running.dialplan.users.find((u) => u.id === 'bob')?.recording ?? 'never', 'never');
-    const alice = await baresip({ aor: 'sip:alice@127.0.0.1', password: password('alice'), sipPort, regintS: 600, lifetimeS: 40 });
+    const alice = await baresip({ aor: 'sip:alice@127.0.0.1', password: demoPassword('alice'), sipPort, regintS: 600, lifetimeS: 40 });
     await useAudioSource(alice, 'ausine,1000');
     await alice.waitRegistered(10_000);
     const caller = await baresip({ aor: `sip:${CARRIER_NUMBER}@127.0.0.1`, password: 'unused', sipPort, regintS: 0, lifetimeS: 40 });
@@ -177,7 +147,7 @@ describe('b2bua: voicemail and recording with baresip through `linegate run` (is
     const callId = established.id;
     assert.ok(callId, 'baresip names the call (its Call-ID)');
     const control = (action: string, userId: string): Promise<Response> =>
-      api(running, 'POST', `/calls/${encodeURIComponent(callId)}/recording/${action}`, { userId });
+      controlApi(running, 'POST', `/calls/${encodeURIComponent(callId)}/recording/${action}`, { userId });
 
     const folder = path.join(varDir!, 'recordings', 'alice');
     assert.equal(listWavs(folder).length, 0, 'on-demand: nothing recorded before start');
@@ -218,7 +188,7 @@ describe('b2bua: voicemail and recording with baresip through `linegate run` (is
     assert.ok((await caller.control!.command('dial', 'sip:+14155550101@127.0.0.1')).ok);
     const toBob = await caller.control!.waitForEvent('CALL_ESTABLISHED', 10_000, (e) => e.id !== callId);
     for (const action of ['start', 'pause', 'resume', 'stop']) {
-      const r = await api(running, 'POST', `/calls/${encodeURIComponent(toBob.id!)}/recording/${action}`, { userId: 'bob' });
+      const r = await controlApi(running, 'POST', `/calls/${encodeURIComponent(toBob.id!)}/recording/${action}`, { userId: 'bob' });
       assert.equal(r.status, 409, `${action} for bob: ${await r.clone().text()}`);
       assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'RECORDING_NOT_ALLOWED');
     }

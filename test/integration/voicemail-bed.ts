@@ -142,3 +142,19 @@ export async function awaitQuiet(peer: RtpPeer, quietMs: number, timeoutMs = 20_
 export function silence(ms: number): Int16Array {
   return generateSilence(ms);
 }
+
+/** The SIGNAL_TONES that hold most of the energy in runs of at least `min` 50 ms windows, in order. */
+export function signalToneRuns(pcm: Int16Array, min = 8): number[] {
+  const runs: number[] = [];
+  let last: number | undefined;
+  let n = 0;
+  for (const w of [...dominantTones(pcm, SIGNAL_TONES), undefined]) {
+    if (w === last) n++;
+    else {
+      if (last !== undefined && n >= min) runs.push(last);
+      last = w;
+      n = 1;
+    }
+  }
+  return runs;
+}

@@ -13,55 +13,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { DEMO_SECRET_DEFAULTS, readEngineFlags } from '../../src/config/index.js';
+import { readEngineFlags } from '../../src/config/index.js';
 import { startLineGate } from '../../src/main.js';
 import type { RunningLineGate } from '../../src/main.js';
-import { authorization, parseChallenge } from '../helpers/digest-client.js';
-import { UdpSipClient } from '../helpers/udp-sip-client.js';
+import { demoSecret, registerAt } from './run-bed.js';
 import { SECRET, until, useTestBed } from './test-bed.js';
 
 const TOKEN_ENV = 'LINEGATE_DEMO_CONTROL_TOKEN';
-
-/** The demo value, unless the environment sets its own (readDialplan's demo mode prefers it). */
-function demoSecret(name: string): string {
-  return process.env[name] ?? DEMO_SECRET_DEFAULTS[name] ?? '';
-}
-
-/** REGISTER `user` with Digest (the first challenge, SHA-256 or MD5), Contact at `contactPort`. */
-async function register(client: UdpSipClient, sipPort: number, user: string, password: string, contactPort: number): Promise<void> {
-  const uri = 'sip:127.0.0.1';
-  const callId = `reg-${user}-${client.port}`;
-  const request = (cseq: number, auth?: string): string => [
-    `REGISTER ${uri} SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:${client.port};branch=z9hG4bK-${callId}-${cseq};rport`,
-    'Max-Forwards: 70',
-    `From: <sip:${user}@127.0.0.1>;tag=${callId}`,
-    `To: <sip:${user}@127.0.0.1>`,
-    `Call-ID: ${callId}`,
-    `CSeq: ${cseq} REGISTER`,
-    `Contact: <sip:${user}@127.0.0.1:${contactPort}>`,
-    'Expires: 300',
-    ...(auth ? [`Authorization: ${auth}`] : []),
-    'Content-Length: 0', '', '',
-  ].join('\r\n');
-  const first = await client.request(request(1), sipPort);
-  assert.equal(first.status, 401);
-  const challenge = parseChallenge(first.all('WWW-Authenticate')[0] ?? '');
-  const second = await client.request(request(2, authorization(challenge, { username: user, password, method: 'REGISTER', uri })), sipPort);
-  assert.equal(second.status, 200, `${user} did not register: ${second.status} ${second.reason}`);
-}
 
 describe('b2bua: `make run` (startLineGate on the example dialplan) with the control API', function () {
   this.timeout(30_000);
   let app: RunningLineGate | undefined;
   let varDir: string | undefined;
-  const clients: UdpSipClient[] = [];
   // Registered before useTestBed's: mocha runs afterEach hooks in order, and the app's srf
   // must leave before the TestBed closes the engine (srf reconnects to a server that left).
   afterEach(async () => {
     await app?.close();
     app = undefined;
-    for (const c of clients.splice(0)) await c.close();
     if (varDir) rmSync(varDir, { recursive: true, force: true });
     varDir = undefined;
   });
@@ -92,9 +60,7 @@ describe('b2bua: `make run` (startLineGate on the example dialplan) with the con
     const bobDevice = await bed().sipp({ scenario: 'uas-answer-expect-bye.xml' });
     const sipPort = Number(eut.udp.split(':')[1]);
     for (const [user, device] of [['alice', aliceDevice], ['bob', bobDevice]] as const) {
-      const client = await UdpSipClient.open();
-      clients.push(client);
-      await register(client, sipPort, user, demoSecret(`LINEGATE_DEMO_${user.toUpperCase()}_PASSWORD`), device.port);
+      await registerAt(sipPort, user, `sip:${user}@127.0.0.1:${device.port}`);
     }
 
     const res = await fetch(`${control.url}/click-to-call`, {

@@ -12,12 +12,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { DEMO_SECRET_DEFAULTS, readEngineFlags } from '../../src/config/index.js';
+import { readEngineFlags } from '../../src/config/index.js';
 import { startLineGate } from '../../src/main.js';
 import type { RunningLineGate } from '../../src/main.js';
 import { DEMO_CLIENT, DEMO_USER } from '../../src/sf-emulator/index.js';
-import { authorization, parseChallenge } from '../helpers/digest-client.js';
 import { UdpSipClient } from '../helpers/udp-sip-client.js';
+import { registerAt } from './run-bed.js';
 import { SECRET, until, useTestBed } from './test-bed.js';
 
 const ALICE_NUMBER = '+14155550100';
@@ -44,22 +44,6 @@ async function org(url: string): Promise<Org> {
       return ((await q.json()) as { records: T[] }).records;
     },
   };
-}
-
-/** Re-registers alice's one binding (same Call-ID, CSeq rising per round: RFC 3261 §10.3 step 7). */
-async function registerAlice(client: UdpSipClient, sipPort: number, contactPort: number, round: number): Promise<void> {
-  const password = process.env['LINEGATE_DEMO_ALICE_PASSWORD'] ?? DEMO_SECRET_DEFAULTS['LINEGATE_DEMO_ALICE_PASSWORD'] ?? '';
-  const uri = 'sip:127.0.0.1';
-  const req = (cseq: number, auth?: string): string => [
-    `REGISTER ${uri} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${client.port};branch=z9hG4bK-crm-e2e-${cseq};rport`, 'Max-Forwards: 70',
-    '<sip:alice@127.0.0.1>;tag=crm-e2e'.replace(/^/, 'From: '), 'To: <sip:alice@127.0.0.1>', 'Call-ID: crm-e2e-reg', `CSeq: ${cseq} REGISTER`,
-    `Contact: <sip:alice@127.0.0.1:${contactPort}>`, 'Expires: 300', ...(auth ? [`Authorization: ${auth}`] : []), 'Content-Length: 0', '', '',
-  ].join('\r\n');
-  const first = await client.request(req(10 * round + 1), sipPort);
-  assert.equal(first.status, 401);
-  const challenge = parseChallenge(first.all('WWW-Authenticate')[0] ?? '');
-  const second = await client.request(req(10 * round + 2, authorization(challenge, { username: 'alice', password, method: 'REGISTER', uri })), sipPort);
-  assert.equal(second.status, 200);
 }
 
 interface TaskRow {
@@ -103,7 +87,8 @@ describe('CRM end to end: a call through the running gateway becomes a Task (iss
     const contactIds: string[] = [];
     for (const round of [1, 2]) {
       const desk = await bed().sipp({ scenario: 'uas-answer-expect-bye.xml' });
-      await registerAlice(client, sipPort, desk.port, round);
+      // alice's one binding moves to this round's desk: same Call-ID, CSeq rising (RFC 3261 §10.3 step 7).
+      await registerAt(sipPort, 'alice', `sip:alice@127.0.0.1:${desk.port}`, { client, callId: 'crm-e2e-reg', cseqBase: 10 * round });
       const carrier = await bed().sipp({
         scenario: 'crm-trunk-uac-call-from-number-send-bye.xml', target: eut.udp, service: ALICE_NUMBER, keys: { caller: CALLER },
       });

@@ -15,15 +15,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund
 	@touch $@
 
-# Test peers from Debian: sipp (package sip-tester), redis-server, baresip, and espeak-ng
-# (the prompts). Installed only when missing.
+# Test peers from Debian: sipp (package sip-tester), redis-server, the softphones baresip and
+# linphonec (package linphone-cli), and espeak-ng (the prompts). Installed only when missing.
 peers: $(APT_STAMP)
 
 $(APT_STAMP): | deps
 	@need=""; \
 	command -v sipp >/dev/null || need="$$need sip-tester"; \
 	command -v redis-server >/dev/null || need="$$need redis-server"; command -v baresip >/dev/null || need="$$need baresip"; \
-	command -v espeak-ng >/dev/null || need="$$need espeak-ng"; \
+	command -v espeak-ng >/dev/null || need="$$need espeak-ng"; command -v linphonec >/dev/null || need="$$need linphone-cli"; \
 	if [ -n "$$need" ]; then \
 	  echo "installing from Debian:$$need"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$need; \

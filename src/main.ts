@@ -102,7 +102,7 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
     store, users: dialplan.users, domain: dialplan.domain, settings: dialplan.registrar, clock: systemClock, logger: log,
   });
   registrar.register(srf);
-  const media = startRunMedia({ dialplan, store, events, varDir, log });
+  const media = await startRunMedia({ dialplan, srf, store, events, varDir, log });
   media.register(srf as unknown as MwiSrf, registrar as unknown as MwiRegistrar);
   let active = (): number => 0;
   const metrics = o.registry ? promCallMetrics(o.registry, () => active()) : undefined;

@@ -13,13 +13,16 @@ import { VoicemailService } from './b2bua/voicemail/index.js';
 import type { MwiRegistrar, MwiSrf } from './b2bua/voicemail/index.js';
 import type { Dialplan, InternalVoicemail } from './config/index.js';
 import type { FileEventLog } from './events/index.js';
-import { DEFAULT_PROMPT_DIR, EmbeddedMediaPort, promptPath } from './media/index.js';
+import { DEFAULT_PROMPT_DIR, EmbeddedMediaPort, FsmrfMediaPort, promptPath } from './media/index.js';
+import type { MediaPort } from './media/index.js';
 import type { Logger } from './observability/index.js';
 import { systemClock } from './shared/index.js';
 import type { MemoryStore } from './state/index.js';
 
 export interface RunMediaOptions {
   dialplan: Dialplan;
+  /** The app's drachtio-srf: FreeSWITCH endpoints (dialplan media.freeswitch) are INVITEd from it. */
+  srf: ConstructorParameters<typeof FsmrfMediaPort>[0]['srf'];
   store: MemoryStore;
   events: FileEventLog;
   varDir: string;
@@ -27,7 +30,8 @@ export interface RunMediaOptions {
 }
 
 export interface RunningMedia {
-  media: EmbeddedMediaPort;
+  /** FreeSWITCH through drachtio-fsmrf when the dialplan lists servers, else the embedded endpoint. */
+  media: MediaPort;
   /** Undefined unless the dialplan's voicemail is linegate's own (service: internal). */
   voicemail: VoicemailService | undefined;
   /** What a user dials from their own phone to reach their mailbox (with `voicemail`). */
@@ -39,13 +43,9 @@ export interface RunningMedia {
   close(): Promise<void>;
 }
 
-export function startRunMedia(o: RunMediaOptions): RunningMedia {
+export async function startRunMedia(o: RunMediaOptions): Promise<RunningMedia> {
   const { dialplan, log } = o;
-  const m = dialplan.media;
-  const media = new EmbeddedMediaPort({
-    address: m.address, portRange: m.rtpPorts, clock: systemClock, logger: log.child({ component: 'media' }),
-    ...(m.advertisedAddress ? { advertisedAddress: m.advertisedAddress } : {}),
-  });
+  const media = await newMediaPort(o);
   const sequence = new CallSequence(o.store);
   const vm = dialplan.voicemail?.service === 'internal' ? dialplan.voicemail : undefined;
   const voicemail = vm && newVoicemail(vm, o, media, sequence);
@@ -70,7 +70,29 @@ export function startRunMedia(o: RunMediaOptions): RunningMedia {
   };
 }
 
-function newVoicemail(vm: InternalVoicemail, o: RunMediaOptions, media: EmbeddedMediaPort, sequence: CallSequence): VoicemailService {
+/** The production media servers when configured (connected before calls arrive), else the embedded endpoint. */
+async function newMediaPort(o: RunMediaOptions): Promise<MediaPort> {
+  const m = o.dialplan.media;
+  const logger = o.log.child({ component: 'media' });
+  if (m.freeswitch.length > 0) {
+    const port = new FsmrfMediaPort({
+      srf: o.srf, logger, clock: systemClock,
+      servers: m.freeswitch.map((fs) => ({
+        address: fs.address, port: fs.port,
+        ...(fs.secret ? { secret: fs.secret.reveal() } : {}), ...(fs.listenAddress ? { listenAddress: fs.listenAddress } : {}),
+      })),
+    });
+    await port.start();
+    logger.info({ servers: m.freeswitch.map((fs) => `${fs.address}:${fs.port}`) }, 'media: FreeSWITCH through drachtio-fsmrf');
+    return port;
+  }
+  return new EmbeddedMediaPort({
+    address: m.address, portRange: m.rtpPorts, clock: systemClock, logger,
+    ...(m.advertisedAddress ? { advertisedAddress: m.advertisedAddress } : {}),
+  });
+}
+
+function newVoicemail(vm: InternalVoicemail, o: RunMediaOptions, media: MediaPort, sequence: CallSequence): VoicemailService {
   if (!existsSync(vm.promptsDir)) {
     o.log.warn({ promptsDir: vm.promptsDir }, 'voicemail prompts not found: run `make prompts` (callers will hear silence)');
   }

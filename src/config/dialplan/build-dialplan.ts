@@ -39,7 +39,7 @@ export function buildDialplan(raw: RawDialplan, file: string, env: EnvMap, issue
     limits: { ...raw.limits },
     voicemail,
     recording: buildRecording(raw.recording),
-    media: buildMedia(raw.media, issues),
+    media: buildMedia(raw.media, issues, env),
     outbound: { blockedPrefixes: buildBlockedPrefixes(raw.outbound, raw.emergency.numbers, issues) },
     users,
     trunks,

@@ -7,7 +7,8 @@ import { isIP } from 'node:net';
 import type { Issues } from './issues.js';
 import type { RawDialplan } from './raw-dialplan.js';
 import { checkSipUri } from './sip-uri.js';
-import type { MediaSettings, RecordingSettings, VoicemailService } from './types.js';
+import { resolveSecret } from './resolve-secret.js';
+import type { EnvMap, FreeswitchServer, MediaSettings, RecordingSettings, VoicemailService } from './types.js';
 
 /** An external service ignores the internal service's settings (the schema has filled in their defaults). */
 export function buildVoicemail(raw: RawDialplan['voicemail'], issues: Issues): VoicemailService | undefined {
@@ -38,7 +39,7 @@ export function buildRecording(raw: RawDialplan['recording']): RecordingSettings
   return { dir: raw.dir, retentionDays: raw.retentionDays, consentAnnouncement: raw.consentAnnouncement };
 }
 
-export function buildMedia(raw: RawDialplan['media'], issues: Issues): MediaSettings {
+export function buildMedia(raw: RawDialplan['media'], issues: Issues, env: EnvMap): MediaSettings {
   if (isIP(raw.address) === 0) {
     issues.add(['media', 'address'], `"${raw.address}" is not an IP address`, 'write an IPv4 or IPv6 address, e.g. 127.0.0.1, or 0.0.0.0 with advertisedAddress');
   }
@@ -53,5 +54,9 @@ export function buildMedia(raw: RawDialplan['media'], issues: Issues): MediaSett
   if (max - (min % 2 === 0 ? min : min + 1) < 1) {
     issues.add(['media', 'rtpPortMax'], `rtpPortMin..rtpPortMax (${min}..${max}) holds no RTP/RTCP port pair`, 'make rtpPortMax at least rtpPortMin + 1 (two ports per call leg, e.g. 20000..20999)');
   }
-  return { address: raw.address, advertisedAddress: raw.advertisedAddress, rtpPorts: { min, max } };
+  const freeswitch: FreeswitchServer[] = (raw.freeswitch ?? []).map((fs, i) => ({
+    address: fs.address, port: fs.port, listenAddress: fs.listenAddress,
+    secret: fs.secret && resolveSecret(fs.secret, ['media', 'freeswitch', i, 'secret'], env, issues),
+  }));
+  return { address: raw.address, advertisedAddress: raw.advertisedAddress, rtpPorts: { min, max }, freeswitch };
 }

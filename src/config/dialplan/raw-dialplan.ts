@@ -77,7 +77,10 @@ export interface RawDialplan {
     unsolicitedMwi: boolean;
   };
   recording: { dir?: string; retentionDays?: number; consentAnnouncement: boolean };
-  media: { address: string; advertisedAddress?: string; rtpPortMin: number; rtpPortMax: number };
+  media: {
+    address: string; advertisedAddress?: string; rtpPortMin: number; rtpPortMax: number;
+    freeswitch?: Array<{ address: string; port: number; secret?: RawSecretRef; listenAddress?: string }>;
+  };
   outbound: { blockedPrefixes: Array<{ prefix: string; reason: string }> };
   users: RawUser[];
   trunks: RawTrunk[];

@@ -93,6 +93,17 @@ export interface MediaSettings {
   /** Written in SDP; undefined: `address`. */
   readonly advertisedAddress: string | undefined;
   readonly rtpPorts: { readonly min: number; readonly max: number };
+  /** FreeSWITCH event sockets to use instead of the embedded endpoint; empty: embedded. */
+  readonly freeswitch: readonly FreeswitchServer[];
+}
+
+export interface FreeswitchServer {
+  readonly address: string;
+  readonly port: number;
+  /** undefined: FreeSWITCH's default password. */
+  readonly secret: Secret | undefined;
+  /** Where linegate listens for FreeSWITCH's per-call event-socket connections; undefined: fsmrf's default. */
+  readonly listenAddress: string | undefined;
 }
 
 export interface OutboundRules {

@@ -110,6 +110,7 @@ describe('docs/dialplan.md', () => {
       ALICE_VOICEMAIL_PIN: '2468',
       BOB_SIP_PASSWORD: 'bob-password',
       CARRIER_PASSWORD: 'carrier-password',
+      LINEGATE_FREESWITCH_PASSWORD: 'event-socket-password',
     };
     const result = parseDialplan(text, { file: 'docs/dialplan.md', env });
     assert.ok(result.ok, result.ok ? '' : formatDialplanErrors(result.errors));

@@ -9,6 +9,7 @@ import schema from './schema/crm-config.schema.json' with { type: 'json' };
 import { didYouMean } from '../dialplan/did-you-mean.js';
 import { Issues, describeValue } from '../dialplan/issues.js';
 import type { Path, PathSegment } from '../dialplan/issues.js';
+import { lastKey, pointerToPath, resolveRefIn } from '../dialplan/schema-paths.js';
 import { yamlInline } from '../dialplan/yaml-inline.js';
 import type { YamlSource } from '../dialplan/yaml-source.js';
 import type { RawCrmConfig } from './raw-crm-config.js';
@@ -108,26 +109,6 @@ function fixWith(verb: string, node: Node, key: PathSegment): string {
   return `${verb}${example}${description === '' ? '' : `; ${description}`}`;
 }
 
-function lastKey(path: Path): PathSegment {
-  return path[path.length - 1] ?? '';
-}
-
 function resolveRef(node: Node): Node {
-  const ref = node.$ref;
-  if (typeof ref !== 'string' || !ref.startsWith('#/$defs/')) return node;
-  const defs = schema.$defs as Record<string, Node>;
-  const { $ref: _ref, ...siblings } = node;
-  return { ...(defs[ref.slice('#/$defs/'.length)] ?? {}), ...siblings };
-}
-
-function pointerToPath(pointer: string, root: unknown): Path {
-  if (pointer === '') return [];
-  const path: PathSegment[] = [];
-  let node: unknown = root;
-  for (const raw of pointer.slice(1).split('/')) {
-    const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    path.push(Array.isArray(node) ? Number(k) : k);
-    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[k] : undefined;
-  }
-  return path;
+  return resolveRefIn(schema.$defs as Record<string, Node>, node);
 }

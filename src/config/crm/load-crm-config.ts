@@ -8,13 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deepFreeze } from '../dialplan/deep-freeze.js';
-import { Issues, formatPath } from '../dialplan/issues.js';
+import { Issues, issuesToErrors } from '../dialplan/issues.js';
 import type { Path } from '../dialplan/issues.js';
 import { resolveSecret } from '../dialplan/resolve-secret.js';
 import { Secret } from '../dialplan/secret.js';
 import type { EnvMap } from '../dialplan/types.js';
 import { readYamlSource } from '../dialplan/yaml-source.js';
-import type { YamlSource } from '../dialplan/yaml-source.js';
 import { checkCrmSchema } from './crm-schema-check.js';
 import type { RawCrmConfig, RawKeyRef, RawSecretRef } from './raw-crm-config.js';
 import type { CrmAuthSettings, CrmConfigError, CrmConfigResult, CrmEventSettings, CrmSettings } from './types.js';
@@ -50,7 +49,7 @@ export function parseCrmConfig(text: string, options: CrmLoadOptions & { readonl
   const issues = new Issues();
   const raw = checkCrmSchema(yaml.source, issues);
   const settings = raw && buildSettings(raw, file, options, issues);
-  if (!settings || issues.count > 0) return fail(toErrors(issues, yaml.source, file));
+  if (!settings || issues.count > 0) return fail(issuesToErrors(issues, yaml.source, file));
   return { ok: true, settings: deepFreeze(settings) };
 }
 
@@ -185,13 +184,6 @@ function buildEvents(raw: RawCrmConfig, env: EnvMap, issues: Issues): CrmEventSe
   return url && { backend: 'redis', redisUrl: url, stream: e.stream, claimMinIdleMs: e.claimMinIdleMs };
 }
 
-function toErrors(issues: Issues, source: YamlSource, file: string): CrmConfigError[] {
-  const errors = issues.list.map((issue) => {
-    const at = issue.path.length > 0 ? source.locate(issue.path) : undefined;
-    return { file, path: formatPath(issue.path), message: issue.message, fix: issue.fix, line: at?.line, column: at?.column };
-  });
-  return errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-}
 
 function fail(errors: CrmConfigError[]): CrmConfigResult {
   return { ok: false, errors: deepFreeze(errors) };

@@ -3,6 +3,7 @@
  * docs/crm.md "Configuration"): every default filled in, the login URL resolved, secrets
  * resolved into Secret values, the whole tree deep-frozen.
  */
+import type { DialplanError } from '../dialplan/types.js';
 import type { Secret } from '../dialplan/secret.js';
 
 export interface CrmSettings {
@@ -78,13 +79,7 @@ export type CrmEventSettings =
   | { readonly backend: 'redis'; readonly redisUrl: Secret; readonly stream: string; readonly claimMinIdleMs: number };
 
 /** One mistake in the file, with the fix (the same shape as a dialplan's). */
-export interface CrmConfigError {
-  readonly file: string;
-  readonly path: string;
-  readonly message: string;
-  readonly fix: string;
-  readonly line?: number;
-  readonly column?: number;
-}
+/** The same shape as a dialplan error: file, dotted path, what is wrong, the fix, the position. */
+export type CrmConfigError = DialplanError;
 
 export type CrmConfigResult = { readonly ok: true; readonly settings: CrmSettings } | { readonly ok: false; readonly errors: readonly CrmConfigError[] };

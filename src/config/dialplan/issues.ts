@@ -3,6 +3,7 @@
  * reports every mistake in the file at once. A path is kept as segments until the end,
  * when it becomes `users[1].ringPlan.targets[0].timeoutS` and is located in the YAML.
  */
+import type { DialplanError } from './types.js';
 export type PathSegment = string | number;
 export type Path = readonly PathSegment[];
 
@@ -51,4 +52,15 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'an empty value';
   if (typeof value === 'object') return 'a mapping';
   return String(value);
+}
+
+/** Issues as errors naming the file, the path and the position, in file order (so that fixing top to bottom works). */
+export function issuesToErrors(issues: Issues, source: { locate(path: Path): { line: number; column: number } | undefined }, file: string): DialplanError[] {
+  const errors = issues.list.map((issue) => {
+    // The whole file (empty, or not a mapping) has no useful position.
+    const at = issue.path.length > 0 ? source.locate(issue.path) : undefined;
+    return { file, path: formatPath(issue.path), message: issue.message, fix: issue.fix, line: at?.line, column: at?.column };
+  });
+  // sort is stable for equal positions.
+  return errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }

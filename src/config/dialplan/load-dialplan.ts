@@ -9,11 +9,10 @@ import { readFileSync } from 'node:fs';
 import { buildDialplan } from './build-dialplan.js';
 import { deepFreeze } from './deep-freeze.js';
 import { DEMO_SECRET_DEFAULTS } from './demo-secrets.js';
-import { Issues, formatPath } from './issues.js';
+import { Issues, issuesToErrors } from './issues.js';
 import { checkSchema } from './schema-check.js';
 import type { DialplanError, DialplanResult, EnvMap } from './types.js';
 import { readYamlSource } from './yaml-source.js';
-import type { YamlSource } from './yaml-source.js';
 
 export interface LoadOptions {
   /** Where `{ env: NAME }` secrets are read from; nothing is read from process.env here. */
@@ -41,7 +40,7 @@ export function parseDialplan(text: string, options: LoadOptions & { readonly fi
   const raw = checkSchema(yaml.source, issues);
   // Cross-field checks assume the schema's shapes: they run only on a schema-valid file.
   const dialplan = raw && buildDialplan(raw, file, env, issues);
-  if (!dialplan || issues.count > 0) return fail(toErrors(issues, yaml.source, file));
+  if (!dialplan || issues.count > 0) return fail(issuesToErrors(issues, yaml.source, file));
   return { ok: true, dialplan: deepFreeze(dialplan) };
 }
 
@@ -54,15 +53,6 @@ export function readDialplan(path: string, options: { readonly demo?: boolean } 
   return loadDialplan(path, { env });
 }
 
-function toErrors(issues: Issues, source: YamlSource, file: string): DialplanError[] {
-  const errors = issues.list.map((issue) => {
-    // The whole file (empty, or not a mapping) has no useful position.
-    const at = issue.path.length > 0 ? source.locate(issue.path) : undefined;
-    return { file, path: formatPath(issue.path), message: issue.message, fix: issue.fix, line: at?.line, column: at?.column };
-  });
-  // In file order, so that fixing top to bottom works; sort is stable for equal lines.
-  return errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-}
 
 function fail(errors: DialplanError[]): DialplanResult {
   return { ok: false, errors: deepFreeze(errors) };

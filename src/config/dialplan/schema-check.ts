@@ -12,6 +12,7 @@ import { Issues, describeValue } from './issues.js';
 import type { Path, PathSegment } from './issues.js';
 import type { RawDialplan } from './raw-dialplan.js';
 import { yamlInline } from './yaml-inline.js';
+import { lastKey, pointerToPath, resolveRefIn } from './schema-paths.js';
 import type { YamlSource } from './yaml-source.js';
 
 type SchemaNode = Readonly<Record<string, unknown>>;
@@ -147,29 +148,6 @@ function envExample(secretRef: SchemaNode): string {
   return example?.env ?? 'SOME_NAME';
 }
 
-function lastKey(path: Path): PathSegment {
-  return path[path.length - 1] ?? '';
-}
-
-/** A `$ref` to `#/$defs/x` merged with its siblings (a sibling description wins). */
 function resolveRef(node: SchemaNode): SchemaNode {
-  const ref = node.$ref;
-  if (typeof ref !== 'string' || !ref.startsWith('#/$defs/')) return node;
-  const defs = schema.$defs as Record<string, SchemaNode>;
-  const { $ref: _ref, ...siblings } = node;
-  return { ...(defs[ref.slice('#/$defs/'.length)] ?? {}), ...siblings };
-}
-
-/** `/users/1/ringPlan` → `['users', 1, 'ringPlan']`; a segment is an index only inside a list. */
-function pointerToPath(pointer: string, root: unknown): Path {
-  if (pointer === '') return [];
-  const path: PathSegment[] = [];
-  let node: unknown = root;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    const segment = Array.isArray(node) ? Number(key) : key;
-    path.push(segment);
-    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
-  }
-  return path;
+  return resolveRefIn(schema.$defs as Record<string, SchemaNode>, node);
 }

@@ -72,10 +72,10 @@ describe('b2bua: voicemail and recording with baresip through `linegate run` (is
     const yaml = edit(example
       .replace(/^voicemail:\n/m, `voicemail:\n  promptsDir: ${JSON.stringify(promptsDir)}\n  silenceTimeoutMs: 4000\n`)
       .replace(/rtpPortMin: \d+/, `rtpPortMin: ${ports.min}`)
-      .replace(/rtpPortMax: \d+/, `rtpPortMax: ${ports.max}`)
-      // Debian's baresip 1.0 cannot register while SHA-256 is offered at all (softphone-calls.test.ts).
-      .replace(/^controlApi:/m, 'registrar:\n  algorithms: [MD5]\n\ncontrolApi:'));
+      .replace(/rtpPortMax: \d+/, `rtpPortMax: ${ports.max}`));
     assert.notEqual(yaml, example);
+    // Debian's baresip 1.0 cannot register while SHA-256 is offered at all (softphone-calls.test.ts).
+    assert.match(yaml, /^registrar:\n {2}algorithms: \[MD5\]$/m, 'the example dialplan offers MD5 only, which baresip needs');
     const file = path.join(varDir, 'dialplan.yaml');
     writeFileSync(file, yaml);
     const started = await startLineGate({

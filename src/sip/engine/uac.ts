@@ -2,7 +2,7 @@
  * The UAC half of the engine: requests from apps put on the wire (new, in-dialog,
  * ACK, PRACK, CANCEL) and the responses reported back to the app (wire protocol §7.3–§7.4).
  */
-import { buildResponse, getHeader, getHeaderValues, headerKey, parseCSeq, tagOf } from '../message/index.js';
+import { buildResponse, getHeader, headerKey, parseCSeq, tagOf } from '../message/index.js';
 import type { SipHeader, SipRequest, SipResponse } from '../message/index.js';
 import type { ClientTransaction, Source } from '../transaction/index.js';
 import { unpooledCopy } from '../transaction/index.js';
@@ -17,17 +17,9 @@ import type { Dialog } from './dialog.js';
 import { firstHopUri, parseHop, resolveHop } from './next-hop.js';
 import { buildInDialog, buildOutOfDialog } from './request-builder.js';
 import type { LocalEndpoint } from './request-builder.js';
+import { dialogOrigin, recordRoutes, uacDialog } from './uac-dialog.js';
+import type { DialogOrigin } from './uac-dialog.js';
 import { uriOf } from './uri-of.js';
-
-/** What a UAC dialog takes from the request that formed it (kept past the final, see onResponse). */
-interface DialogOrigin {
-  callId: string;
-  localHeader: string;
-  localTag: string;
-  localContact: string;
-  cseq: number;
-  uri: string;
-}
 
 interface ClientRecord {
   txnId: string;
@@ -218,7 +210,7 @@ export class Uac {
     let d = this.ctx.dialogs.get(rec.dlgId);
     if (toTag && (success || reliable1xx)) {
       if (!d) {
-        d = this.newUacDialog(rec, res, toTag, src);
+        d = uacDialog(rec, res, toTag, src);
         this.ctx.dialogs.add(d);
       } else if (d.remoteTag !== toTag) {
         if (d.state === 'early') this.ctx.dialogs.setRemoteTag(d, toTag);
@@ -246,24 +238,6 @@ export class Uac {
     return true;
   }
 
-  private newUacDialog(rec: ClientRecord, res: SipResponse, toTag: string, src: Source): Dialog {
-    const o = rec.origin ?? { callId: '', localHeader: '', localTag: '', localContact: '', cseq: 1, uri: '' };
-    return {
-      id: rec.dlgId, role: 'uac', method: rec.method, callId: o.callId,
-      localTag: o.localTag, remoteTag: toTag,
-      localHeader: o.localHeader, remoteHeader: own(getHeader(res, 'to') ?? ''),
-      remoteTarget: uriOf(getHeader(res, 'contact') ?? '') || o.uri,
-      routeSet: recordRoutes(res).reverse(),
-      localContact: o.localContact,
-      localCseq: o.cseq,
-      remoteCseq: 0,
-      flow: { protocol: src.protocol, address: src.remoteAddress, port: src.remotePort, connectionId: src.connectionId },
-      state: res.status >= 200 ? 'confirmed' : 'early',
-      owner: rec.app, inviteTxnId: rec.txnId,
-      inviteCseq: o.cseq,
-    };
-  }
-
   private afterInDialogFinal(rec: ClientRecord, d: Dialog, res: SipResponse): void {
     const m = rec.method;
     const req = rec.req;
@@ -281,7 +255,7 @@ export class Uac {
   }
 
   private endStrayFork(rec: ClientRecord, res: SipResponse, toTag: string, src: Source): void {
-    const stray = this.newUacDialog(rec, res, toTag, src);
+    const stray = uacDialog(rec, res, toTag, src);
     stray.id = `${rec.dlgId};fork=${toTag}`;
     void this.engineRequest(stray, 'ACK').then(() => this.engineRequest(stray, 'BYE'));
   }
@@ -342,28 +316,4 @@ export class Uac {
   onAppGone(app: AppConnection): void {
     for (const rec of this.byTxnId.values()) if (rec.app === app) rec.app = undefined;
   }
-}
-
-/** Record-Route entries in order, however they were split across lines (RFC 3261 §20.30). */
-function recordRoutes(m: SipResponse): string[] {
-  return getHeaderValues(m, 'record-route');
-}
-
-/**
- * The request fields a UAC dialog is built from, copied into strings of their own: a value
- * read off a parsed message may be a slice that keeps the whole message text alive.
- */
-function dialogOrigin(req: SipRequest, fromTag: string): DialogOrigin {
-  return {
-    callId: own(getHeader(req, 'call-id') ?? ''),
-    localHeader: own(getHeader(req, 'from') ?? ''),
-    localTag: own(fromTag),
-    localContact: own(getHeader(req, 'contact') ?? ''),
-    cseq: parseCSeq(getHeader(req, 'cseq') ?? '')?.seq ?? 1,
-    uri: own(req.uri),
-  };
-}
-
-function own(s: string): string {
-  return Buffer.from(s, 'utf8').toString('utf8');
 }

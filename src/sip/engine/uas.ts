@@ -3,7 +3,7 @@
  * apps' responses put on the wire (wire protocol §7.1, §7.4, §7.6).
  */
 import {
-  addHeader, buildResponse, getHeader, getHeaderValues, headerKey, parseCSeq, setHeader, tagOf, withContentLength,
+  addHeader, buildResponse, getHeader, headerKey, parseCSeq, setHeader, tagOf, withContentLength,
 } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { ServerTransaction, Source } from '../transaction/index.js';
@@ -11,11 +11,10 @@ import type { AppConnection } from '../wire/index.js';
 import { formatNok, formatResponseSentAck, formatSipEvent, wireTime } from '../wire/index.js';
 import { parseAppMessage, recaseHeaderName, rewriteLocalhost } from './app-message.js';
 import type { EngineContext } from './context.js';
-import { dialogId } from './dialog.js';
 import type { Dialog } from './dialog.js';
 import { ReliableProvisionals } from './reliable-provisionals.js';
 import type { ProxyTarget } from './proxy-fork.js';
-import { uriOf } from './uri-of.js';
+import { requires100rel, supports100rel, uasDialog } from './uas-dialog.js';
 
 /** What the UAS needs from the UAC half: the engine's own BYE (§7.7). */
 export interface InDialogSender {
@@ -241,36 +240,9 @@ export class Uas {
   }
 
   private ensureDialog(rec: ServerRecord, res: SipResponse): void {
-    const { req } = rec;
-    const callId = getHeader(req, 'call-id') ?? '';
-    const fromTag = tagOf(getHeader(req, 'from') ?? '') ?? '';
     let d = rec.dialog;
     if (!d) {
-      const contact = getHeader(req, 'contact') ?? '';
-      const rr = getHeaderValues(req, 'record-route');
-      d = {
-        id: dialogId(callId, fromTag),
-        role: 'uas',
-        method: req.method,
-        callId,
-        localTag: rec.toTag ?? '',
-        remoteTag: fromTag,
-        localHeader: getHeader(res, 'to') ?? '',
-        remoteHeader: getHeader(req, 'from') ?? '',
-        remoteTarget: uriOf(contact),
-        routeSet: rr,
-        localContact: getHeader(res, 'contact') ?? '',
-        localCseq: NaN,
-        remoteCseq: parseCSeq(getHeader(req, 'cseq') ?? '')?.seq ?? 0,
-        flow: {
-          protocol: rec.src.protocol, address: rec.src.remoteAddress, port: rec.src.remotePort,
-          connectionId: rec.src.connectionId,
-        },
-        state: 'early',
-        owner: rec.app,
-        inviteTxnId: rec.txnId,
-        inviteCseq: parseCSeq(getHeader(req, 'cseq') ?? '')?.seq ?? 0,
-      };
+      d = uasDialog(rec, res);
       rec.dialog = d;
       this.ctx.dialogs.add(d);
     }
@@ -360,13 +332,4 @@ export class Uas {
       this.retire(rec);
     }
   }
-}
-
-function requires100rel(m: SipResponse): boolean {
-  return /(^|,)\s*100rel\s*(,|$)/i.test(getHeader(m, 'require') ?? '');
-}
-
-function supports100rel(req: SipRequest): boolean {
-  const re = /(^|,)\s*100rel\s*(,|$)/i;
-  return re.test(getHeader(req, 'supported') ?? '') || re.test(getHeader(req, 'require') ?? '');
 }

@@ -5,62 +5,22 @@
  */
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crossCorrelate, energyEnvelope, generateTone } from '../../src/media/dsp/index.js';
-import { EmbeddedMediaPort, type EmbeddedMediaPortOptions } from '../../src/media/embedded/index.js';
+import { EmbeddedMediaPort } from '../../src/media/embedded/index.js';
 import type { EmbeddedEndpoint } from '../../src/media/embedded/index.js';
 import type { MediaEndpoint } from '../../src/media/index.js';
 import { serializeRtp } from '../../src/media/rtp/index.js';
-import { encodeWav } from '../../src/media/wav/index.js';
 import { LinegateError } from '../../src/shared/index.js';
-import { RtpPeer, runtimePortRange } from '../helpers/rtp-peer.js';
+import { useEmbeddedMediaBed } from '../helpers/embedded-media-bed.js';
+import { runtimePortRange } from '../helpers/rtp-peer.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { sleep, until } from '../helpers/until.js';
 
 describe('embedded media endpoint over UDP (integration)', function () {
   this.timeout(15_000);
-  let dir: string;
-  const ports: EmbeddedMediaPort[] = [];
-  const peers: RtpPeer[] = [];
-
-  function mediaPort(o: Partial<EmbeddedMediaPortOptions> = {}): EmbeddedMediaPort {
-    const p = new EmbeddedMediaPort({ portRange: runtimePortRange(), ...o });
-    ports.push(p);
-    return p;
-  }
-
-  async function peer(o: Parameters<typeof RtpPeer.start>[0] = {}): Promise<RtpPeer> {
-    const p = await RtpPeer.start(o);
-    peers.push(p);
-    return p;
-  }
-
-  /** A port, a peer, and an endpoint answering the peer's offer; the peer sends to the endpoint. */
-  async function answered(o: Partial<EmbeddedMediaPortOptions> = {}) {
-    const port = mediaPort(o);
-    const p = await peer();
-    const ep = (await port.createEndpoint({ remoteSdp: p.sdp() })) as EmbeddedEndpoint;
-    p.useRemoteSdp(ep.localSdp);
-    return { port, peer: p, ep };
-  }
-
-  async function wav(name: string, samples: Int16Array, sampleRate = 8000, channels = 1): Promise<string> {
-    const path = join(dir, name);
-    await writeFile(path, encodeWav({ sampleRate, channels, samples }));
-    return path;
-  }
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'linegate-media-'));
-  });
-
-  afterEach(async () => {
-    await Promise.all(ports.splice(0).map((p) => p.close()));
-    await Promise.all(peers.splice(0).map((p) => p.close()));
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { dir: tempDir, mediaPort, peer, answered, wav } = useEmbeddedMediaBed();
 
   it('plays WAV files in real time with continuous sequence numbers and timestamps', async () => {
     const { ep, peer: p } = await answered();
@@ -118,8 +78,8 @@ describe('embedded media endpoint over UDP (integration)', function () {
 
   it('rejects play() of a missing or unreadable file', async () => {
     const { ep } = await answered();
-    await assert.rejects(ep.play(join(dir, 'nope.wav')), (e: unknown) => e instanceof LinegateError && e.code === 'MEDIA_FILE_NOT_FOUND');
-    const junk = join(dir, 'junk.wav');
+    await assert.rejects(ep.play(join(tempDir(), 'nope.wav')), (e: unknown) => e instanceof LinegateError && e.code === 'MEDIA_FILE_NOT_FOUND');
+    const junk = join(tempDir(), 'junk.wav');
     await writeFile(junk, 'not a wav');
     await assert.rejects(ep.play(junk), (e: unknown) => e instanceof LinegateError && e.code === 'MEDIA_BAD_FILE');
   });
@@ -300,8 +260,8 @@ describe('embedded media endpoint over UDP (integration)', function () {
     const a = await port.createEndpoint({ remoteSdp: p.sdp() });
     const b = await port.createEndpoint();
     await a.bridge(b);
-    const rec = await a.recordCall(join(dir, 'leak.wav'));
-    const recording = a.record(join(dir, 'leak-mono.wav'));
+    const rec = await a.recordCall(join(tempDir(), 'leak.wav'));
+    const recording = a.record(join(tempDir(), 'leak-mono.wav'));
     const collecting = a.collectDigits({ maxDigits: 3 });
     assert.equal(udp() - before, 2 * 2 + 2, 'two sockets per endpoint, two for the peer');
     assert.ok(clock.pending() > 0);

@@ -3,49 +3,17 @@
  * ends up in the WAV (compared by signal, never by bytes), and every end condition works.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crossCorrelate, frameEnergyDb, generateTone } from '../../src/media/dsp/index.js';
-import { EmbeddedMediaPort, type EmbeddedMediaPortOptions } from '../../src/media/embedded/index.js';
-import type { EmbeddedEndpoint } from '../../src/media/embedded/index.js';
-import { encodeWav, readWav } from '../../src/media/wav/index.js';
+import { readWav } from '../../src/media/wav/index.js';
 import { LinegateError } from '../../src/shared/index.js';
-import { RtpPeer, runtimePortRange } from '../helpers/rtp-peer.js';
+import { useEmbeddedMediaBed } from '../helpers/embedded-media-bed.js';
 import { sleep } from '../helpers/until.js';
 
 describe('embedded media endpoint record() over UDP (integration)', function () {
   this.timeout(15_000);
-  let dir: string;
-  const ports: EmbeddedMediaPort[] = [];
-  const peers: RtpPeer[] = [];
-
-  function mediaPort(o: Partial<EmbeddedMediaPortOptions> = {}): EmbeddedMediaPort {
-    const p = new EmbeddedMediaPort({ portRange: runtimePortRange(), ...o });
-    ports.push(p);
-    return p;
-  }
-
-  async function peer(o: Parameters<typeof RtpPeer.start>[0] = {}): Promise<RtpPeer> {
-    const p = await RtpPeer.start(o);
-    peers.push(p);
-    return p;
-  }
-
-  /** A port, a peer, and an endpoint answering the peer's offer; the peer sends to the endpoint. */
-  async function answered(o: Partial<EmbeddedMediaPortOptions> = {}) {
-    const port = mediaPort(o);
-    const p = await peer();
-    const ep = (await port.createEndpoint({ remoteSdp: p.sdp() })) as EmbeddedEndpoint;
-    p.useRemoteSdp(ep.localSdp);
-    return { port, peer: p, ep };
-  }
-
-  async function wav(name: string, samples: Int16Array, sampleRate = 8000, channels = 1): Promise<string> {
-    const path = join(dir, name);
-    await writeFile(path, encodeWav({ sampleRate, channels, samples }));
-    return path;
-  }
+  const { dir: tempDir, answered, wav } = useEmbeddedMediaBed();
 
   async function readMono(path: string): Promise<Int16Array> {
     const w = readWav(await readFile(path));
@@ -55,19 +23,9 @@ describe('embedded media endpoint record() over UDP (integration)', function () 
     return w.samples;
   }
 
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'linegate-media-'));
-  });
-
-  afterEach(async () => {
-    await Promise.all(ports.splice(0).map((p) => p.close()));
-    await Promise.all(peers.splice(0).map((p) => p.close()));
-    await rm(dir, { recursive: true, force: true });
-  });
-
   it("record() holds the peer's signal and stops at the silence timeout, trailing silence trimmed", async () => {
     const { ep, peer: p } = await answered();
-    const path = join(dir, 'rec.wav');
+    const path = join(tempDir(), 'rec.wav');
     const recording = ep.record(path, { silenceTimeoutMs: 600 });
     await sleep(20);
     const tone = generateTone(1000, 800);
@@ -87,7 +45,7 @@ describe('embedded media endpoint record() over UDP (integration)', function () 
     const { ep, peer: p } = await answered();
     const source = generateTone(300, 600, 16000);
     const file = await wav('src16k.wav', source, 16000);
-    const path = join(dir, 'from-wav.wav');
+    const path = join(tempDir(), 'from-wav.wav');
     const recording = ep.record(path, { silenceTimeoutMs: 400 });
     await sleep(20);
     await p.sendWav(file);
@@ -95,12 +53,12 @@ describe('embedded media endpoint record() over UDP (integration)', function () 
     assert.equal(r.reason, 'silence');
     const got = await readMono(path);
     assert.ok(crossCorrelate(got, generateTone(300, 600), 40).coefficient > 0.9);
-    await assert.rejects(ep.record(join(dir, 'no', 'such', 'dir.wav')), (e: unknown) => e instanceof LinegateError && e.code === 'MEDIA_FILE_NOT_WRITABLE');
+    await assert.rejects(ep.record(join(tempDir(), 'no', 'such', 'dir.wav')), (e: unknown) => e instanceof LinegateError && e.code === 'MEDIA_FILE_NOT_WRITABLE');
   });
 
   it('record() also ends when the peer goes quiet altogether (no packets)', async () => {
     const { ep, peer: p } = await answered({ mediaTimeoutMs: 0 });
-    const recording = ep.record(join(dir, 'r.wav'), { silenceTimeoutMs: 500 });
+    const recording = ep.record(join(tempDir(), 'r.wav'), { silenceTimeoutMs: 500 });
     await sleep(20);
     await p.sendTone(700, 400);
     const t = performance.now();
@@ -112,7 +70,7 @@ describe('embedded media endpoint record() over UDP (integration)', function () 
 
   it('record() ends on a terminator digit, which is not recorded', async () => {
     const { ep, peer: p } = await answered();
-    const path = join(dir, 'term.wav');
+    const path = join(tempDir(), 'term.wav');
     const recording = ep.record(path, { terminators: '#*' });
     await sleep(20);
     await p.sendTone(1000, 600);
@@ -125,19 +83,19 @@ describe('embedded media endpoint record() over UDP (integration)', function () 
 
   it('record() stops at the maximum duration, and with "hangup" when the endpoint goes', async () => {
     const { ep, peer: p } = await answered();
-    const recording = ep.record(join(dir, 'max.wav'), { maxDurationMs: 500 });
+    const recording = ep.record(join(tempDir(), 'max.wav'), { maxDurationMs: 500 });
     await sleep(20);
     await p.sendTone(1000, 900);
     const r = await recording;
     assert.equal(r.reason, 'max-duration');
     assert.ok(r.durationMs >= 440 && r.durationMs <= 500, `durationMs ${r.durationMs}`);
 
-    const stopped = ep.record(join(dir, 'stop.wav'));
+    const stopped = ep.record(join(tempDir(), 'stop.wav'));
     await sleep(50);
     ep.stopRecord();
     assert.equal((await stopped).reason, 'stopped');
 
-    const hangup = ep.record(join(dir, 'hup.wav'));
+    const hangup = ep.record(join(tempDir(), 'hup.wav'));
     await sleep(20);
     void p.sendTone(1000, 400);
     await sleep(200);
@@ -145,6 +103,6 @@ describe('embedded media endpoint record() over UDP (integration)', function () 
     const h = await hangup;
     assert.equal(h.reason, 'hangup');
     assert.ok(h.durationMs >= 60, `some audio was kept (${h.durationMs} ms)`);
-    await assert.rejects(ep.record(join(dir, 'late.wav')), (e: unknown) => e instanceof LinegateError && e.code === 'MEDIA_ENDPOINT_GONE');
+    await assert.rejects(ep.record(join(tempDir(), 'late.wav')), (e: unknown) => e instanceof LinegateError && e.code === 'MEDIA_ENDPOINT_GONE');
   });
 });

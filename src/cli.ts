@@ -11,6 +11,8 @@ import { runCrmCli } from './crm-main.js';
 import { startLineGate } from './main.js';
 import type { ControlApiInfo } from './main.js';
 import { engineMetricSpecs } from './engine-metrics.js';
+import { startEngineThread } from './engine-thread.js';
+import type { EngineHandle } from './engine-thread.js';
 import { createLogger, createRegistry, exposeMetrics, ObservabilityServer } from './observability/index.js';
 import type { Logger } from './observability/index.js';
 import { runSfEmulator } from './sf-emulator/index.js';
@@ -36,6 +38,9 @@ engine options (drachtio-server's):
   --loglevel LEVEL   fatal|error|warn|info|debug|trace|silent (default info)
   --metrics-port N   serve /metrics, /healthz, /readyz (not a drachtio-server flag)
   --metrics-address A  address for the metrics endpoint (default 127.0.0.1)
+
+environment (run):
+  LINEGATE_ENGINE_THREAD=off   run the engine on the app's thread (default: a thread of its own)
 `;
 
 export async function main(argv: string[]): Promise<void> {
@@ -64,7 +69,9 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const log = createLogger(parsed.flags.loglevel);
-  const engine = await startEngine(parsed.flags, log);
+  const engine = command === 'run' && process.env['LINEGATE_ENGINE_THREAD'] !== 'off'
+    ? await startEngineOnThread(parsed.flags, log)
+    : await startEngine(parsed.flags, log);
   const stops: Array<() => Promise<void>> = [];
   let draining = false;
   const registry = createRegistry();
@@ -91,7 +98,7 @@ export async function main(argv: string[]): Promise<void> {
   installSignals(log, stops, () => { draining = true; });
 }
 
-async function startEngine(flags: EngineFlags, log: Logger): Promise<Engine> {
+async function startEngine(flags: EngineFlags, log: Logger): Promise<EngineHandle> {
   const engine = await Engine.start({
     sip: flags.sip, wire: flags.wire, externalAddress: flags.externalAddress,
     logger: log.child({ component: 'wire' }),
@@ -101,7 +108,25 @@ async function startEngine(flags: EngineFlags, log: Logger): Promise<Engine> {
   return engine;
 }
 
-function printSoftphoneHelp(engine: Engine, dialplan: Dialplan, control: ControlApiInfo | undefined, crmLine: string): void {
+/**
+ * `linegate run`: the engine on its own thread (engine-thread.ts), so that it and the app
+ * each have an event loop; LINEGATE_ENGINE_THREAD=off keeps both on one thread.
+ */
+async function startEngineOnThread(flags: EngineFlags, log: Logger): Promise<EngineHandle> {
+  const engine = await startEngineThread({
+    flags,
+    onCrash: (err) => {
+      // Without its engine the process carries no calls: exit so that a supervisor restarts it.
+      log.fatal({ err: err.message }, 'the engine thread died');
+      process.exit(1);
+    },
+  });
+  const sip = engine.sipListeners().map((l) => `${l.protocol}/${l.address}:${l.port}`).join(', ');
+  log.info({ sip, wire: engine.wireAddress(), thread: 'engine' }, 'linegate engine listening');
+  return engine;
+}
+
+function printSoftphoneHelp(engine: EngineHandle, dialplan: Dialplan, control: ControlApiInfo | undefined, crmLine: string): void {
   const udp = engine.sipListeners().find((l) => l.protocol === 'udp');
   const bound = udp && udp.address !== '0.0.0.0' && udp.address !== '::' ? udp.address : undefined;
   const host = bound ? (bound.includes(':') ? `[${bound}]` : bound) : '<this machine\'s IP>';

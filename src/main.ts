@@ -30,11 +30,12 @@ import { FileEventLog } from './events/index.js';
 import type { Logger, Registry } from './observability/index.js';
 import { systemClock } from './shared/index.js';
 import { MemoryStore } from './state/index.js';
-import type { Engine } from './sip/index.js';
+import type { EngineHandle } from './engine-thread.js';
 
 export interface LineGateOptions {
   flags: EngineFlags;
-  engine: Engine;
+  /** Only its wire address is read: the engine may be in this thread, another one, or (tests) another process. */
+  engine: Pick<EngineHandle, 'wireAddress'>;
   log: Logger;
   dialplanPath?: string;
   varDir?: string;

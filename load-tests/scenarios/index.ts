@@ -6,9 +6,9 @@ import type { Scenario } from '../lib/index.js';
 import { direct } from './direct.js';
 import { drachtioB2bua } from './drachtio-b2bua.js';
 import { engineB2bua } from './engine-b2bua.js';
-import { trunkUsers, trunkUsersSplit } from './trunk-users.js';
+import { trunkUsers, trunkUsersInline, trunkUsersSplit } from './trunk-users.js';
 
-export const SCENARIOS: readonly Scenario[] = [direct, drachtioB2bua, engineB2bua, trunkUsers, trunkUsersSplit];
+export const SCENARIOS: readonly Scenario[] = [direct, drachtioB2bua, engineB2bua, trunkUsers, trunkUsersInline, trunkUsersSplit];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

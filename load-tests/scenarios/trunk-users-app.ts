@@ -1,7 +1,8 @@
 /**
  * The system under test of the trunk-users scenario: what `linegate run` starts, in one
- * process — the embedded engine (SIP UDP+TCP on 127.0.0.1, port 0; the wire socket on
- * port 0 with the given secret) and startLineGate on it (Registrar, CallShell, MemoryStore
+ * process — the embedded engine on a thread of its own (src/engine-thread.ts; SIP UDP+TCP on
+ * 127.0.0.1, port 0; the wire socket on port 0 with the given secret; with --engine-inline on
+ * the app's thread, as LINEGATE_ENGINE_THREAD=off does) and startLineGate on it (Registrar, CallShell, MemoryStore
  * with its snapshot and FileEventLog under --var, call metrics on a prom registry) — but
  * with the dialplan and var dir given on the command line (`linegate run` has them fixed
  * to dialplans/example.yaml and ./var). Secrets come from the environment as for `run`.
@@ -9,13 +10,12 @@
  * environment sets LINEGATE_CRM (e.g. `LINEGATE_CRM=emulator`) or LINEGATE_CRM_CONFIG.
  *
  *   node --import tsx load-tests/scenarios/trunk-users-app.ts --dialplan FILE --var DIR --secret S [--loglevel info]
- *        [--engine-wire HOST:PORT]
+ *        [--engine-wire HOST:PORT | --engine-inline]
  *
  * With --engine-wire the engine is not started here: startLineGate's srf connects to an
  * engine running in another process (trunk-users-split), as the app would to a
- * drachtio-server. startLineGate takes an Engine object only to read its wire port, so a
- * stand-in with that one method is passed (see the h25 report: main.ts could take the
- * wire address instead).
+ * drachtio-server. startLineGate reads only the engine's wire address, so a stand-in with
+ * that method is passed.
  *
  * Prints `ready {"udp":P,"tcp":P,"wire":P}` (read by trunk-users.ts; udp/tcp 0 with
  * --engine-wire) once the app is connected to the engine; on SIGTERM drains (calls in
@@ -23,6 +23,8 @@
  */
 import { parseArgs } from 'node:util';
 import { parseEngineFlags } from '../../src/config/index.js';
+import { startEngineThread } from '../../src/engine-thread.js';
+import type { EngineHandle } from '../../src/engine-thread.js';
 import { startLineGate } from '../../src/main.js';
 import { createLogger, createRegistry } from '../../src/observability/index.js';
 import { Engine } from '../../src/sip/index.js';
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       dialplan: { type: 'string' }, var: { type: 'string' }, secret: { type: 'string' }, loglevel: { type: 'string', default: 'info' },
-      'engine-wire': { type: 'string' },
+      'engine-wire': { type: 'string' }, 'engine-inline': { type: 'boolean', default: false },
     },
   });
   if (!values.dialplan || !values.var || !values.secret) throw new Error('usage: trunk-users-app.ts --dialplan FILE --var DIR --secret S [--loglevel L]');
@@ -43,7 +45,9 @@ async function main(): Promise<void> {
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   const flags = parsed.flags;
   const log = createLogger(flags.loglevel);
-  const engine = values['engine-wire'] ? remoteEngine(Number(wirePort)) : await Engine.start({ sip: flags.sip, wire: flags.wire, logger: log.child({ component: 'wire' }) });
+  const engine: EngineHandle = values['engine-wire'] ? remoteEngine(Number(wirePort))
+    : values['engine-inline'] ? await Engine.start({ sip: flags.sip, wire: flags.wire, logger: log.child({ component: 'wire' }) })
+      : await startEngineThread({ flags, onCrash: (err) => { process.stderr.write(`engine thread died: ${err.message}\n`); process.exit(1); } });
   // Issue #3's measurement is the call path: the CRM worker (issue #4, by default an in-process
   // Salesforce emulator) stays off unless LINEGATE_CRM / LINEGATE_CRM_CONFIG say otherwise.
   const env = { LINEGATE_CRM: process.env['LINEGATE_CRM'] ?? 'off', ...pick(process.env, 'LINEGATE_CRM_CONFIG') };
@@ -76,13 +80,13 @@ function pick(env: NodeJS.ProcessEnv, name: string): Record<string, string> {
 }
 
 /** An engine in another process, as far as startLineGate and this file need one: its wire port; nothing to close. */
-function remoteEngine(wirePort: number): Engine {
+function remoteEngine(wirePort: number): EngineHandle {
   const stub = {
     wireAddress: () => ({ address: '127.0.0.1', port: wirePort }),
     sipListeners: () => [],
     close: () => Promise.resolve(),
   };
-  return stub as unknown as Engine;
+  return stub as unknown as EngineHandle;
 }
 
 main().catch((err: unknown) => {

@@ -23,6 +23,9 @@
  * The CRM worker `linegate run` starts by default (issue #4) is off: set LINEGATE_CRM=emulator
  * (any value but `off`) or LINEGATE_CRM_CONFIG in the runner's environment to include it.
  *
+ * trunk-users runs the engine on a thread of its own, as `linegate run` does; trunk-users-inline
+ * keeps engine and app on one thread (LINEGATE_ENGINE_THREAD=off).
+ *
  * trunk-users-split: the same, but the engine runs in a process of its own (`linegate
  * engine` from src/, trunk-users-engine.ts) and the app connects to it over the wire
  * protocol, as it would to a drachtio-server: two processes, as in the engine-only
@@ -96,11 +99,14 @@ function startEngine(ctx: ScenarioContext, secret: string): Promise<ChildProcess
   });
 }
 
-function startApp(ctx: ScenarioContext, dir: string, password: string, secret: string, engineWire: string | undefined): Promise<ChildProcessHandle<AppPorts>> {
+type Composition = 'thread' | 'inline' | 'split';
+
+function startApp(ctx: ScenarioContext, dir: string, password: string, secret: string, engine: { wire: string } | 'thread' | 'inline'): Promise<ChildProcessHandle<AppPorts>> {
   // --loglevel info, as `linegate run`: nothing is logged per call at info, only the
   // start, one line per accepted REGISTER (before the measured window) and the drain.
   const args = [...nodeArgs(ctx), '--import', 'tsx', appFile, '--dialplan', join(dir, 'dialplan.yaml'), '--var', join(dir, 'var'),
-    '--secret', secret, '--loglevel', 'info', ...(engineWire ? ['--engine-wire', engineWire] : [])];
+    '--secret', secret, '--loglevel', 'info',
+    ...(engine === 'inline' ? ['--engine-inline'] : engine === 'thread' ? [] : ['--engine-wire', engine.wire])];
   process.env[DEVICE_PASSWORD_ENV] = password; // the child inherits it: the dialplan's { env: … } reference
   try {
     return startChildProcess({
@@ -127,16 +133,16 @@ interface Sut {
   readonly processes: ReadonlyArray<{ readonly label: string; readonly handle: ChildProcessHandle<unknown> }>;
 }
 
-/** linegate: one process (engine + app), or with `split` the engine first, then the app connected to it. */
-async function startLinegate(ctx: ScenarioContext, dir: string, password: string, split: boolean): Promise<Sut> {
+/** linegate: one process (engine on its own thread, or inline), or with `split` the engine first, then the app connected to it. */
+async function startLinegate(ctx: ScenarioContext, dir: string, password: string, how: Composition): Promise<Sut> {
   const secret = randomBytes(12).toString('hex');
-  if (!split) {
-    const app = await startApp(ctx, dir, password, secret, undefined);
-    return { udp: app.ready.udp, processes: [{ label: 'linegate (engine+app)', handle: app }] };
+  if (how !== 'split') {
+    const app = await startApp(ctx, dir, password, secret, how);
+    return { udp: app.ready.udp, processes: [{ label: how === 'thread' ? 'linegate (engine thread + app)' : 'linegate (engine+app, one thread)', handle: app }] };
   }
   const engine = await startEngine(ctx, secret);
   try {
-    const app = await startApp(ctx, dir, password, secret, `${engine.ready.wire.address}:${engine.ready.wire.port}`);
+    const app = await startApp(ctx, dir, password, secret, { wire: `${engine.ready.wire.address}:${engine.ready.wire.port}` });
     return { udp: engine.ready.udp ?? 0, processes: [{ label: 'linegate app', handle: app }, { label: 'linegate engine', handle: engine }] };
   } catch (err) {
     await engine.stop(APP_STOP_GRACE_MS);
@@ -154,7 +160,7 @@ async function stopLinegate(ctx: ScenarioContext, sut: Sut): Promise<void> {
   }
 }
 
-async function setup(ctx: ScenarioContext, split: boolean): Promise<SystemUnderTest> {
+async function setup(ctx: ScenarioContext, how: Composition): Promise<SystemUnderTest> {
   if (ctx.transport !== 'udp') throw new Error('trunk-users runs over UDP only (see trunk-users.ts: devices are reached over the flow they registered on)');
   const users = usersInUacXml(join(here, UAC_XML));
   const dir = mkdtempSync(join(tmpdir(), 'linegate-load-trunk-users-sut-'));
@@ -164,7 +170,7 @@ async function setup(ctx: ScenarioContext, split: boolean): Promise<SystemUnderT
   let linegate: Sut | undefined;
   try {
     ringing = await startRingingDevices({ dir, scenariosDir: here, timeoutS: RINGING_DEVICES_TIMEOUT_S });
-    linegate = await startLinegate(ctx, dir, password, split);
+    linegate = await startLinegate(ctx, dir, password, how);
     const pids = linegate.processes.map((p) => `${p.label} pid ${p.handle.pid}`).join(', ');
     ctx.log(`trunk-users: ${pids}, SIP udp 127.0.0.1:${linegate.udp}; ${users} users, devices a -> ${ctx.uas.uri} (answers), b -> 127.0.0.1:${ringing.port} (rings, expects CANCEL)`);
     const reg = await registerDevices({
@@ -216,11 +222,20 @@ function reportDevicesB(ctx: ScenarioContext, row: SippStatRow | undefined, cpuP
 
 export const trunkUsers: Scenario = {
   name: 'trunk-users',
-  description: 'sipp trunk -> linegate run (engine + registrar + call shell, one process) -> 200 users x 2 registered sipp devices, simultaneous ring',
+  description: 'sipp trunk -> linegate run (one process: the engine on its own thread, registrar + call shell on the main one) -> 200 users x 2 registered sipp devices, simultaneous ring',
   uacXml: UAC_XML,
   uasXml: 'uas-answer-200-expect-bye.xml',
   defaults: { rate: 100, durationS: 60, callLengthMs: 1000 },
-  setup: (ctx) => setup(ctx, false),
+  setup: (ctx) => setup(ctx, 'thread'),
+};
+
+export const trunkUsersInline: Scenario = {
+  name: 'trunk-users-inline',
+  description: 'trunk-users with engine and app on one thread (LINEGATE_ENGINE_THREAD=off)',
+  uacXml: UAC_XML,
+  uasXml: 'uas-answer-200-expect-bye.xml',
+  defaults: { rate: 100, durationS: 60, callLengthMs: 1000 },
+  setup: (ctx) => setup(ctx, 'inline'),
 };
 
 export const trunkUsersSplit: Scenario = {
@@ -229,5 +244,5 @@ export const trunkUsersSplit: Scenario = {
   uacXml: UAC_XML,
   uasXml: 'uas-answer-200-expect-bye.xml',
   defaults: { rate: 100, durationS: 60, callLengthMs: 1000 },
-  setup: (ctx) => setup(ctx, true),
+  setup: (ctx) => setup(ctx, 'split'),
 };

@@ -29,6 +29,7 @@ import type { Dialplan, EngineFlags } from './config/index.js';
 import { FileEventLog } from './events/index.js';
 import type { Logger, Registry } from './observability/index.js';
 import { systemClock } from './shared/index.js';
+import { batchSrfWrites } from './srf-write-batching.js';
 import { MemoryStore } from './state/index.js';
 import type { EngineHandle } from './engine-thread.js';
 
@@ -121,7 +122,12 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
   shell.start();
   const control = await startControlApi(dialplan, { store, events, shell, media, log, env: o.env ?? process.env });
   const connected = new Promise<void>((resolve, reject) => {
-    srf.on('connect', (err: Error | null) => (err ? reject(err) : resolve()));
+    srf.on('connect', (err: Error | null) => {
+      if (err) return reject(err);
+      // Also after a reconnect: each connection is a new socket (srf-write-batching.ts).
+      if (batchSrfWrites(srf) === 0) log.debug('srf write batching not applied (unknown drachtio-srf internals)');
+      resolve();
+    });
   });
   void srf.connect({ host: o.flags.wire.address, port: o.engine.wireAddress().port, secret: o.flags.wire.secret });
   await connected;

@@ -15,13 +15,13 @@
  */
 import path from 'node:path';
 import Srf from 'drachtio-srf';
-import { CallShell, promCallMetrics, StoreContactDirectory } from './b2bua/call/index.js';
+import { CallShell, overloadGuardFor, promCallMetrics, StoreContactDirectory } from './b2bua/call/index.js';
 import { CrmConfigRejected, startRunCrm } from './crm-run.js';
 import type { RunningCrm } from './crm-run.js';
 import { startRunMedia } from './media-run.js';
 import type { RunningMedia } from './media-run.js';
 import type { MwiRegistrar, MwiSrf } from './b2bua/voicemail/index.js';
-import type { CallRegistrar, ShellSrf } from './b2bua/call/index.js';
+import type { CallRegistrar, LagSource, ShellSrf } from './b2bua/call/index.js';
 import { ControlServer } from './b2bua/control/index.js';
 import { Registrar } from './b2bua/registrar/index.js';
 import { formatDialplanErrors, readDialplan } from './config/index.js';
@@ -44,6 +44,8 @@ export interface LineGateOptions {
   registry?: Registry;
   /** Default process.env: LINEGATE_CONTROL_ADDRESS / LINEGATE_CONTROL_PORT. */
   env?: NodeJS.ProcessEnv;
+  /** The overload guard's lag source (docs/dialplan.md "Overload"); default the event loop's. */
+  lagSource?: LagSource;
 }
 
 export interface ControlApiInfo {
@@ -108,11 +110,13 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
   media.register(srf as unknown as MwiSrf, registrar as unknown as MwiRegistrar);
   let active = (): number => 0;
   const metrics = o.registry ? promCallMetrics(o.registry, () => active()) : undefined;
+  const overload = overloadGuardFor(dialplan.overload, { clock: systemClock, logger: log, source: o.lagSource, registry: o.registry });
   const shell = new CallShell({
     srf: srf as unknown as ShellSrf, dialplan, store, events, clock: systemClock, logger: log,
     registrar: registrar as unknown as CallRegistrar, directory: crm?.directory ?? new StoreContactDirectory(store),
     ...(crm ? { directoryBudgetMs: crm.budgetMs } : {}),
     ...(metrics ? { metrics } : {}),
+    ...(overload ? { overload } : {}),
     media: media.media, recordings: media.recordings,
     ...(dialplan.voicemail?.service === 'internal' ? { promptsDir: dialplan.voicemail.promptsDir } : {}),
     ...(media.voicemail ? { voicemail: media.voicemail } : {}),
@@ -145,6 +149,7 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
     },
     close: () => (closed ??= (async () => {
       await control?.server.close();
+      overload?.close();
       // Calls still up (close without drain) end now, so voicemail and recordings can finish.
       if (shell.activeCalls() > 0) shell.endAll();
       await media.close();

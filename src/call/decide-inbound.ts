@@ -1,13 +1,13 @@
 /**
- * Calls in from a trunk: admission (drain, the trunk's concurrent-call cap), then the callee's
- * features. The shell finds the callee with findCallee() and reads the Snapshot first.
+ * Calls in from a trunk: admission (drain, overload, the trunk's concurrent-call cap), then the
+ * callee's features. The shell finds the callee with findCallee() and reads the Snapshot first.
  */
 import type { CallRequest } from './call-request.js';
 import { calleeRoute } from './callee-features.js';
 import type { DecisionContext } from './decision-context.js';
 import { maxDurationMs } from './fallback-routes.js';
 import type { LineUser } from './line-user.js';
-import { unavailable } from './rejections.js';
+import { serviceUnavailable, unavailable } from './rejections.js';
 import type { Route } from './route.js';
 
 export function decideInbound(request: CallRequest, user: LineUser, ctx: DecisionContext): Route {
@@ -19,7 +19,8 @@ export function decideInbound(request: CallRequest, user: LineUser, ctx: Decisio
 
 function admission(request: CallRequest, ctx: DecisionContext): Route | null {
   const { policy } = ctx;
-  if (policy.draining) return unavailable('draining', policy.retryAfterS);
+  const refused = serviceUnavailable(policy);
+  if (refused) return refused;
   if (request.source.kind === 'trunk' && trunkAtCapacity(request.source.trunk, ctx)) {
     return unavailable('trunkAtCapacity', policy.retryAfterS);
   }

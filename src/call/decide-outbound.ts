@@ -1,7 +1,7 @@
 /**
  * Calls out from a user's device, in this order (docs/call-features.md):
  *   emergency number → emergency route, bypassing everything below;
- *   admission: drain, no emergency address on file (E911), the caller's call limit;
+ *   admission: drain, overload, no emergency address on file (E911), the caller's call limit;
  *   extension or another user's number → that user's features and plan (internal call);
  *   external: normalise → blocked prefixes → international permission → trunk cap → trunk.
  */
@@ -16,7 +16,7 @@ import type { LineUser } from './line-user.js';
 import { DEFAULT_EMERGENCY_NUMBERS } from './policy.js';
 import type { Policy } from './policy.js';
 import { locationByValue } from './pidf-lo.js';
-import { reject, rejectWith, unavailable } from './rejections.js';
+import { reject, rejectWith, serviceUnavailable, unavailable } from './rejections.js';
 import type { EmergencyRoute, ExternalRoute, PlannedLeg, Route } from './route.js';
 import { PRIORITY_EMERGENCY } from './sip-headers.js';
 
@@ -67,7 +67,8 @@ function emergencyRoute(number: string, request: CallRequest, caller: LineUser, 
 }
 
 function callerAdmission(caller: LineUser, ctx: DecisionContext): Route | null {
-  if (ctx.policy.draining) return unavailable('draining', ctx.policy.retryAfterS);
+  const refused = serviceUnavailable(ctx.policy);
+  if (refused) return refused;
   // E911 (issue #3): without an address on file, only emergency numbers may be dialled.
   if (!caller.emergencyAddress) return reject('noEmergencyAddress', { notice: 'emergency-address-missing' });
   const active = ctx.snapshot.activeCallsByUser.get(caller.id) ?? 0;

@@ -1,6 +1,6 @@
 /**
  * System-wide settings the decisions depend on; built by the shell from the dialplan and the
- * process state (drain). The core never reads config itself.
+ * process state (drain, overload). The core never reads config itself.
  */
 
 /** Emergency numbers when the dialplan names none: 911, and 933 (the US address-test line). */
@@ -61,6 +61,12 @@ export interface Policy {
   /** SIGTERM received: new calls get 503 + Retry-After (emergency calls excepted). */
   draining: boolean;
   retryAfterS: number;
+  /**
+   * Present while the process is overloaded (its event loop lags; b2bua/call/overload-guard.ts):
+   * new calls get 503 + Retry-After `retryAfterS` (RFC 3261 §21.5.4), emergency calls excepted,
+   * so the calls already admitted keep their timers. Absent: not overloaded.
+   */
+  overloaded?: { retryAfterS: number };
   numbering: NumberingPlan;
   ringing: RingingPolicy;
 }

@@ -2,6 +2,7 @@
  * Every refusal the core decides, with the SIP status and reason phrase the caller hears and
  * the call.ended disposition. docs/call-features.md lists the same table.
  */
+import type { Policy } from './policy.js';
 import type { RejectDisposition, RejectRoute, RouteNotice, SipHeaderField } from './route.js';
 import { retryAfterHeader } from './sip-headers.js';
 
@@ -13,6 +14,9 @@ interface Rejection {
 
 export const REJECTIONS = {
   draining: { status: 503, reason: 'Service Unavailable (draining)', disposition: 'failed' },
+  // `blocked`, not drain's `failed`: admission control is a limit, like a trunk's cap, and the
+  // stored call.ended (disposition + sipStatus) must tell an overload refusal from a drain.
+  overloaded: { status: 503, reason: 'Service Unavailable (overload)', disposition: 'blocked' },
   trunkAtCapacity: { status: 503, reason: 'Trunk capacity reached', disposition: 'blocked' },
   anonymousBlocked: { status: 603, reason: 'Anonymous calls not accepted', disposition: 'blocked' },
   callerBlocked: { status: 603, reason: 'Caller blocked', disposition: 'blocked' },
@@ -44,7 +48,18 @@ export function rejectWith(
   return route;
 }
 
-/** 503 with Retry-After (RFC 3261 §21.5.4): draining, or a trunk at its cap. */
-export function unavailable(name: 'draining' | 'trunkAtCapacity', retryAfterS: number): RejectRoute {
+/** 503 with Retry-After (RFC 3261 §21.5.4): draining, overloaded, or a trunk at its cap. */
+export function unavailable(name: 'draining' | 'overloaded' | 'trunkAtCapacity', retryAfterS: number): RejectRoute {
   return reject(name, { headers: [retryAfterHeader(retryAfterS)] });
+}
+
+/**
+ * Whether this process takes new calls at all: not while draining (SIGTERM) nor while
+ * overloaded. Decisions ask it after the emergency check, so emergency calls never hear it
+ * (issue #3). Drain wins: it will not pass, and its Retry-After is the longer one.
+ */
+export function serviceUnavailable(policy: Policy): RejectRoute | null {
+  if (policy.draining) return unavailable('draining', policy.retryAfterS);
+  if (policy.overloaded) return unavailable('overloaded', policy.overloaded.retryAfterS);
+  return null;
 }

@@ -45,6 +45,8 @@ import { anchorFor, answerRetrieval, DEFAULT_RETRIEVAL_CODE, isRetrievalCall, re
 import { numberingFor } from './numbers.js';
 import { lineUserOf, policyFor, RETRY_AFTER_S, withEffectiveSettings } from './line-users.js';
 import { RecentCallRecorder } from './recent-calls.js';
+import { isOverloadRefusal } from './overload-guard.js';
+import type { OverloadSignal } from './overload-guard.js';
 import type { ShellRequest, ShellResponse, ShellSrf } from './shell-srf.js';
 
 export interface CallShellOptions {
@@ -80,6 +82,8 @@ export interface CallShellOptions {
   /** Where ended calls' last event seq goes; default a CallSequence on `store`. */
   sequence?: EndedCallRecorder;
   metrics?: CallMetrics;
+  /** Admission control: while it says so, new calls but emergency ones get 503 (overload-guard.ts). */
+  overload?: OverloadSignal;
 }
 
 type AnySession = CallSession | ClickToCallSession;
@@ -234,13 +238,14 @@ export class CallShell implements CallControl {
 
   private async withDisplayName(request: CallRequest): Promise<void> {
     const number = request.from.number;
-    if (!this.o.directory || request.from.display || isAnonymous(request.from) || !number) return;
+    // Overloaded: no directory (CRM) lookup, the call is about to be refused (or is an emergency call).
+    if (!this.o.directory || request.from.display || isAnonymous(request.from) || !number || this.o.overload?.isOverloaded()) return;
     const name = await lookupWithin(this.o.directory, number, this.o.directoryBudgetMs ?? 150, this.o.clock);
     if (name) request.from.display = name;
   }
 
   private async decide(request: CallRequest, owner: string): Promise<{ route: Route; devices: Map<string, ReachableDevice>; user: LineUser }> {
-    const policy = policyFor(this.o.dialplan, this.draining, this.voicemailUri());
+    const policy = policyFor(this.o.dialplan, this.draining, this.voicemailUri(), this.o.overload?.isOverloaded());
     const callee = request.direction === 'inbound' ? owner : findCallee(this.users, request.to, policy.numbering)?.id;
     const concerned = [...new Set([owner, ...(callee ? [callee] : [])])];
     const directory = await Promise.all(this.users.map(async (u) =>
@@ -249,7 +254,9 @@ export class CallShell implements CallControl {
     const ctx = { policy, snapshot, directory };
     const user = directory.find((u) => u.id === owner) as LineUser;
     const route = request.direction === 'inbound' ? decideInbound(request, user, ctx) : decideOutbound(request, user, ctx);
-    this.metrics.decision(route.kind === 'reject' ? `reject-${route.disposition}` : route.kind);
+    const overloaded = isOverloadRefusal(route);
+    if (overloaded) this.o.overload?.refused();
+    this.metrics.decision(overloaded ? 'reject-overload' : route.kind === 'reject' ? `reject-${route.disposition}` : route.kind);
     return { route, devices, user };
   }
 

@@ -19,12 +19,13 @@ import { FORWARD_RULES } from '../control/index.js';
 import type { EffectiveSettings } from '../control/index.js';
 import { numberingFor } from './numbers.js';
 
-/** Retry-After (s) sent with 503 while draining or at a trunk's cap. */
+/** Retry-After (s) sent with 503 while draining or at a trunk's cap (overload: the dialplan's overload.retryAfterS). */
 export const RETRY_AFTER_S = 30;
 
-export function policyFor(dialplan: Dialplan, draining: boolean, voicemailUri: string): Policy {
+/** `overloaded`: the overload guard's verdict for this decision (overload-guard.ts). */
+export function policyFor(dialplan: Dialplan, draining: boolean, voicemailUri: string, overloaded = false): Policy {
   const outbound = dialplan.trunks.find((t) => t.outbound !== undefined)?.name ?? dialplan.emergency.trunk;
-  return {
+  const policy: Policy = {
     domain: dialplan.domain,
     emergencyNumbers: dialplan.emergency.numbers,
     emergencyTrunk: dialplan.emergency.trunk,
@@ -38,6 +39,8 @@ export function policyFor(dialplan: Dialplan, draining: boolean, voicemailUri: s
     numbering: numberingFor(dialplan.defaultCountry),
     ringing: { defaultTargetTimeoutS: 20, confirmTimeoutS: 10 },
   };
+  if (overloaded) policy.overloaded = { retryAfterS: dialplan.overload.retryAfterS };
+  return policy;
 }
 
 /** The dialplan user as the core sees it, before runtime settings. */

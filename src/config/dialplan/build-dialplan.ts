@@ -11,7 +11,7 @@ import type { Issues } from './issues.js';
 import { isKnownCountry } from './phone-number.js';
 import type { RawDialplan } from './raw-dialplan.js';
 import { TOKEN_RULE, resolveSecret } from './resolve-secret.js';
-import type { Dialplan, EnvMap, RegistrarSettings } from './types.js';
+import type { Dialplan, EnvMap, OverloadSettings, RegistrarSettings } from './types.js';
 
 export function buildDialplan(raw: RawDialplan, file: string, env: EnvMap, issues: Issues): Dialplan {
   const country = checkCountry(raw.defaultCountry, issues);
@@ -37,6 +37,7 @@ export function buildDialplan(raw: RawDialplan, file: string, env: EnvMap, issue
     controlApi: token ? { token } : undefined,
     registrar: checkRegistrar(raw.registrar, issues),
     limits: { ...raw.limits },
+    overload: checkOverload(raw.overload, issues),
     voicemail,
     recording: buildRecording(raw.recording),
     media: buildMedia(raw.media, issues, env),
@@ -62,4 +63,13 @@ function checkRegistrar(raw: RawDialplan['registrar'], issues: Issues): Registra
     issues.add(['registrar', 'defaultExpiresS'], `defaultExpiresS (${def}) is outside minExpiresS..maxExpiresS (${min}..${max})`, `use a value from ${min} to ${max}`);
   }
   return { ...raw, algorithms: [...raw.algorithms], lockout: { ...raw.lockout } };
+}
+
+/** Hysteresis needs a gap: leaving at or above the entry threshold would flap every window. */
+function checkOverload(raw: RawDialplan['overload'], issues: Issues): OverloadSettings {
+  if (raw.leaveLagMs >= raw.enterLagMs) {
+    issues.add(['overload', 'leaveLagMs'], `leaveLagMs (${raw.leaveLagMs}) is not below enterLagMs (${raw.enterLagMs})`,
+      `use a value under ${raw.enterLagMs}, e.g. ${Math.max(1, Math.floor(raw.enterLagMs / 3))} (a third of enterLagMs)`);
+  }
+  return { ...raw };
 }

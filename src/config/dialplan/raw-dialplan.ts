@@ -63,6 +63,7 @@ export interface RawDialplan {
     lockout: { maxFailures: number; windowS: number; durationS: number };
   };
   limits: { concurrentCallsPerUser: number; concurrentCallsPerTrunk: number; maxCallDurationS: number };
+  overload: { enabled: boolean; enterLagMs: number; leaveLagMs: number; retryAfterS: number };
   voicemail?: {
     service?: 'internal' | 'external';
     serviceUri?: string;

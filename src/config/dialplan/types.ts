@@ -21,6 +21,7 @@ export interface Dialplan {
   readonly controlApi: ControlApiSettings | undefined;
   readonly registrar: RegistrarSettings;
   readonly limits: DialplanLimits;
+  readonly overload: OverloadSettings;
   /** Absent: no user has voicemail. */
   readonly voicemail: VoicemailService | undefined;
   readonly recording: RecordingSettings;
@@ -51,6 +52,19 @@ export interface DialplanLimits {
   readonly concurrentCallsPerUser: number;
   readonly concurrentCallsPerTrunk: number;
   readonly maxCallDurationS: number;
+}
+
+/**
+ * Admission control (docs/dialplan.md "Overload"): while the call-control event loop lags,
+ * new calls other than emergency calls get 503 + Retry-After. leaveLagMs < enterLagMs.
+ */
+export interface OverloadSettings {
+  readonly enabled: boolean;
+  /** Mean event-loop lag (ms) over one window that makes the process overloaded. */
+  readonly enterLagMs: number;
+  /** Mean lag (ms) under which it is no longer overloaded (hysteresis). */
+  readonly leaveLagMs: number;
+  readonly retryAfterS: number;
 }
 
 /**

@@ -248,8 +248,14 @@ export class CallShell implements CallControl {
     const policy = policyFor(this.o.dialplan, this.draining, this.voicemailUri(), this.o.overload?.isOverloaded());
     const callee = request.direction === 'inbound' ? owner : findCallee(this.users, request.to, policy.numbering)?.id;
     const concerned = [...new Set([owner, ...(callee ? [callee] : [])])];
-    const directory = await Promise.all(this.users.map(async (u) =>
-      concerned.includes(u.id) ? this.withRuntimeSettings(u) : u));
+    // Only the users this call concerns read their runtime settings from the store; the rest of
+    // the directory is the dialplan's (one array map per call, no promise per user).
+    const settled = new Map<string, LineUser>();
+    await Promise.all(concerned.map(async (id) => {
+      const u = this.users.find((x) => x.id === id);
+      if (u) settled.set(id, await this.withRuntimeSettings(u));
+    }));
+    const directory = settled.size === 0 ? this.users : this.users.map((u) => settled.get(u.id) ?? u);
     const { snapshot, devices } = await this.snapshot(concerned);
     const ctx = { policy, snapshot, directory };
     const user = directory.find((u) => u.id === owner) as LineUser;

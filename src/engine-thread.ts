@@ -10,7 +10,7 @@
  * app changes and the engine's code is the same as `linegate engine`'s.
  *
  * What crosses the thread boundary is small: the listeners once started, a metrics
- * snapshot every METRICS_INTERVAL_MS (Prometheus scrapes are seconds apart, so a scrape
+ * snapshot and the engine loop's lag every METRICS_INTERVAL_MS (Prometheus scrapes are seconds apart, so a scrape
  * reads values at most that old), and close. If the engine thread dies, the process cannot
  * carry calls any more; `onCrash` says so and the CLI exits non-zero so that a supervisor
  * restarts it.
@@ -24,7 +24,18 @@ export interface EngineHandle {
   sipListeners(): readonly Listener[];
   wireAddress(): { address: string; port: number };
   metrics(): EngineMetrics;
+  /**
+   * The engine thread's event-loop lag over its last report (undefined when the engine shares
+   * the caller's thread, whose own lag already says it): read by the overload guard.
+   */
+  loopLag?(): LoopLag;
   close(): Promise<void>;
+}
+
+/** Mean and worst event-loop lag over a window, ms (as src/b2bua/call/event-loop-lag.ts measures it). */
+export interface LoopLag {
+  meanMs: number;
+  maxMs: number;
 }
 
 export const METRICS_INTERVAL_MS = 1000;
@@ -41,7 +52,7 @@ export interface EngineThreadData {
 /** Messages from the engine thread. */
 export type EngineThreadReport =
   | { type: 'listening'; sip: Listener[]; wire: { address: string; port: number }; metrics: EngineMetrics }
-  | { type: 'metrics'; metrics: EngineMetrics }
+  | { type: 'metrics'; metrics: EngineMetrics; loopLag: LoopLag }
   | { type: 'start-failed'; message: string }
   | { type: 'closed' };
 
@@ -86,6 +97,7 @@ export function startEngineThread(o: EngineThreadOptions): Promise<EngineHandle>
 
 class ThreadEngine implements EngineHandle {
   closing = false;
+  private lag: LoopLag = { meanMs: 0, maxMs: 0 };
   private closed: Promise<void> | undefined;
   private resolveClosed: (() => void) | undefined;
 
@@ -109,8 +121,15 @@ class ThreadEngine implements EngineHandle {
     return this.latest;
   }
 
+  loopLag(): LoopLag {
+    return this.lag;
+  }
+
   onReport(m: EngineThreadReport): void {
-    if (m.type === 'metrics') this.latest = m.metrics;
+    if (m.type === 'metrics') {
+      this.latest = m.metrics;
+      this.lag = m.loopLag;
+    }
     // 'closed': the engine closed gracefully; the thread exits next (onExit).
   }
 

@@ -15,7 +15,7 @@
  */
 import path from 'node:path';
 import Srf from 'drachtio-srf';
-import { CallShell, overloadGuardFor, promCallMetrics, StoreContactDirectory } from './b2bua/call/index.js';
+import { CallShell, eventLoopLag, overloadGuardFor, promCallMetrics, StoreContactDirectory, worstLag } from './b2bua/call/index.js';
 import { CrmConfigRejected, startRunCrm } from './crm-run.js';
 import type { RunningCrm } from './crm-run.js';
 import { startRunMedia } from './media-run.js';
@@ -35,8 +35,11 @@ import type { EngineHandle } from './engine-thread.js';
 
 export interface LineGateOptions {
   flags: EngineFlags;
-  /** Only its wire address is read: the engine may be in this thread, another one, or (tests) another process. */
-  engine: Pick<EngineHandle, 'wireAddress'>;
+  /**
+   * Its wire address is read, and its loop's lag when it runs on a thread of its own: the
+   * engine may be in this thread, another one, or (tests) another process.
+   */
+  engine: Pick<EngineHandle, 'wireAddress' | 'loopLag'>;
   log: Logger;
   dialplanPath?: string;
   varDir?: string;
@@ -110,7 +113,7 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
   media.register(srf as unknown as MwiSrf, registrar as unknown as MwiRegistrar);
   let active = (): number => 0;
   const metrics = o.registry ? promCallMetrics(o.registry, () => active()) : undefined;
-  const overload = overloadGuardFor(dialplan.overload, { clock: systemClock, logger: log, source: o.lagSource, registry: o.registry });
+  const overload = overloadGuardFor(dialplan.overload, { clock: systemClock, logger: log, source: o.lagSource ?? lagOf(o.engine), registry: o.registry });
   const shell = new CallShell({
     srf: srf as unknown as ShellSrf, dialplan, store, events, clock: systemClock, logger: log,
     registrar: registrar as unknown as CallRegistrar, directory: crm?.directory ?? new StoreContactDirectory(store),
@@ -161,6 +164,13 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
       await store.close();
     })()),
   };
+}
+
+/** With the engine on its own thread, the guard reads the worse of the two loops' lag (undefined: the guard's default, this loop's). */
+function lagOf(engine: LineGateOptions['engine']): LagSource | undefined {
+  const engineLag = engine.loopLag?.bind(engine);
+  if (!engineLag) return undefined;
+  return worstLag([eventLoopLag(), { read: engineLag, close: () => undefined }]);
 }
 
 interface ControlDeps {

@@ -69,6 +69,9 @@ describe('the engine on a worker thread (engine-thread.ts)', function () {
 
     await until(() => engine?.metrics().requestsIn === 2 && engine.metrics().wire.apps === 1, 3000, 'metrics snapshot from the engine thread');
     assert.equal(engine.metrics().noApp503, 1);
+    // The engine loop's lag comes with each report: an idle loop is far from the guard's 150 ms.
+    const lag = engine.loopLag?.();
+    assert.ok(lag && Number.isFinite(lag.meanMs) && lag.meanMs >= 0 && lag.meanMs < 100 && lag.maxMs >= lag.meanMs, JSON.stringify(lag));
 
     const closing = engine;
     engine = undefined;

@@ -45,3 +45,26 @@ export function eventLoopLag(resolutionMs = 10): LagSource {
     },
   };
 }
+
+/**
+ * The worse of several loops' lag: with the engine on a thread of its own (src/engine-thread.ts)
+ * a stalled engine delays calls as much as a stalled app, so the guard reads both. Each source
+ * is read every time (each starts its next window); closing closes them all.
+ */
+export function worstLag(sources: readonly LagSource[]): LagSource {
+  return {
+    read(): LagReading {
+      let meanMs = 0;
+      let maxMs = 0;
+      for (const s of sources) {
+        const r = s.read();
+        meanMs = Math.max(meanMs, r.meanMs);
+        maxMs = Math.max(maxMs, r.maxMs);
+      }
+      return { meanMs, maxMs };
+    },
+    close(): void {
+      for (const s of sources) s.close();
+    },
+  };
+}

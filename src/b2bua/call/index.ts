@@ -33,7 +33,7 @@ export { promCallMetrics, NO_CALL_METRICS } from './call-metrics.js';
 export type { CallMetrics } from './call-metrics.js';
 export { OverloadGuard, overloadGuardFor, isOverloadRefusal, OVERLOAD_WINDOW_MS, OVERLOAD_CALM_WINDOWS } from './overload-guard.js';
 export type { OverloadGuardDeps, OverloadGuardOptions, OverloadSignal } from './overload-guard.js';
-export { eventLoopLag } from './event-loop-lag.js';
+export { eventLoopLag, worstLag } from './event-loop-lag.js';
 export type { LagReading, LagSource } from './event-loop-lag.js';
 export { promOverloadMetrics } from './overload-metrics.js';
 export type { OverloadFigures } from './overload-metrics.js';

@@ -72,8 +72,8 @@ export interface RunningLineGate {
 }
 
 /** Loads the dialplan; on error prints it and sets exit code 2 (undefined returned). */
-export function loadExampleDialplan(file: string): Dialplan | undefined {
-  const r = readDialplan(file, { demo: true });
+export function loadExampleDialplan(file: string, env: NodeJS.ProcessEnv = process.env): Dialplan | undefined {
+  const r = readDialplan(file, { demo: true, env });
   if (r.ok) return r.dialplan;
   process.stderr.write(`${formatDialplanErrors(r.errors)}\n`);
   process.exitCode = 2;
@@ -81,7 +81,7 @@ export function loadExampleDialplan(file: string): Dialplan | undefined {
 }
 
 export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate | undefined> {
-  const dialplan = loadExampleDialplan(o.dialplanPath ?? 'dialplans/example.yaml');
+  const dialplan = loadExampleDialplan(o.dialplanPath ?? 'dialplans/example.yaml', o.env ?? process.env);
   if (!dialplan) return undefined;
   const varDir = o.varDir ?? 'var';
   const log = o.log;

@@ -48,8 +48,9 @@ export function parseDialplan(text: string, options: LoadOptions & { readonly fi
  * The process-level entry (config/ is the only reader of process.env). With `demo`,
  * the example's secrets default to DEMO_SECRET_DEFAULTS; what the environment sets wins.
  */
-export function readDialplan(path: string, options: { readonly demo?: boolean } = {}): DialplanResult {
-  const env: EnvMap = options.demo ? { ...DEMO_SECRET_DEFAULTS, ...process.env } : process.env;
+export function readDialplan(path: string, options: { readonly demo?: boolean; readonly env?: EnvMap } = {}): DialplanResult {
+  const given = options.env ?? process.env;
+  const env: EnvMap = options.demo ? { ...DEMO_SECRET_DEFAULTS, ...given } : given;
   return loadDialplan(path, { env });
 }
 

@@ -48,6 +48,15 @@ describe('dialplans/example.yaml', () => {
     assert.ok(result.ok, result.ok ? '' : formatDialplanErrors(result.errors));
   });
 
+  it('readDialplan takes the environment it is given (startLineGate passes its env), over the demo defaults', () => {
+    const result = readDialplan(EXAMPLE, { demo: true, env: { LINEGATE_DEMO_ALICE_PASSWORD: 'from-the-given-env' } });
+    assert.ok(result.ok, result.ok ? '' : formatDialplanErrors(result.errors));
+    const alice = result.dialplan.users.find((u) => u.id === 'alice');
+    assert.equal(alice?.sip.password.reveal(), 'from-the-given-env');
+    const bob = result.dialplan.users.find((u) => u.id === 'bob');
+    assert.equal(bob?.sip.password.reveal(), DEMO_SECRET_DEFAULTS.LINEGATE_DEMO_BOB_PASSWORD, 'the rest keep their demo defaults');
+  });
+
   it('has a demo default for every secret it refers to, documented in the example and in docs/dialplan.md', () => {
     const text = readFileSync(EXAMPLE, 'utf8');
     const docs = readFileSync('docs/dialplan.md', 'utf8');

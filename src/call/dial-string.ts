@@ -47,6 +47,7 @@ export function matchesNumberList(
   numbers: readonly string[],
   prefixes: readonly string[],
 ): boolean {
+  if (numbers.length === 0 && prefixes.length === 0) return false; // the usual empty block list: nothing to normalise
   const forms = numberForms(number, plan);
   const listed = new Set(numbers.flatMap((n) => numberForms(n, plan)));
   return forms.some((f) => listed.has(f) || prefixes.some((p) => p !== '' && f.startsWith(p)));

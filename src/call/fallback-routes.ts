@@ -38,8 +38,9 @@ export function presentedCallerId(from: CallerIdentity): CallerId {
 
 /** The shorter of the system and per-user duration limits, in ms. */
 export function maxDurationMs(ctx: DecisionContext, ...users: LineUser[]): number {
-  const limits = [ctx.policy.maxCallDurationS, ...users.map((u) => u.limits.maxCallDurationS ?? Infinity)];
-  return Math.min(...limits) * 1000;
+  let limit = ctx.policy.maxCallDurationS;
+  for (const u of users) limit = Math.min(limit, u.limits.maxCallDurationS ?? Infinity);
+  return limit * 1000;
 }
 
 /**

@@ -14,7 +14,7 @@ export function ringPlanAttempt(user: LineUser, callerId: CallerId, ctx: Decisio
   const plan = user.ringPlan;
   const perTarget = plan.targets.map((t) => targetLegs(t, plan, user, callerId, ctx));
   const steps: RingStep[] =
-    plan.strategy === 'simultaneous' ? [{ legs: perTarget.flat() }] : perTarget.map((legs) => ({ legs }));
+    plan.strategy === 'simultaneous' ? [{ legs: ([] as PlannedLeg[]).concat(...perTarget) }] : perTarget.map((legs) => ({ legs }));
   const nonEmpty = steps.filter((s) => s.legs.length > 0);
   if (nonEmpty.length === 0) return null;
   return { steps: nonEmpty, overallTimeoutMs: seconds(plan.overallTimeoutS) };
@@ -23,7 +23,10 @@ export function ringPlanAttempt(user: LineUser, callerId: CallerId, ctx: Decisio
 function targetLegs(t: Target, plan: RingPlan, user: LineUser, callerId: CallerId, ctx: DecisionContext): PlannedLeg[] {
   const timeoutS = plan.strategy === 'sequential' ? (t.timeoutS ?? ctx.policy.ringing.defaultTargetTimeoutS) : t.timeoutS;
   const legs = t.kind === 'devices' ? deviceLegs(user, callerId, ctx) : [numberLeg(t.number, t.confirm, user, callerId, ctx)];
-  return timeoutS === undefined ? legs : legs.map((l) => ({ ...l, timeoutMs: seconds(timeoutS) }));
+  // The legs are new objects: set on them rather than copied with `{ ...l, timeoutMs }` (a slow
+  // path in V8 when a spread is followed by a new property).
+  if (timeoutS !== undefined) for (const l of legs) l.timeoutMs = seconds(timeoutS);
+  return legs;
 }
 
 function deviceLegs(user: LineUser, callerId: CallerId, ctx: DecisionContext): PlannedLeg[] {

@@ -289,8 +289,8 @@ function settleStep(w: World): Action | undefined {
 export type Schedule = Array<{ pick: number; dt: number; variant: number }>;
 
 /** Plays the schedule (each entry picks one of the possible next happenings), then lets everything finish. */
-export function run(s: Scenario, schedule: Schedule): World {
-  const w = new World(s, decide(s));
+export function run(s: Scenario, schedule: Schedule, makeWorld: (s: Scenario, route: Route) => World = (sc, r) => new World(sc, r)): World {
+  const w = makeWorld(s, decide(s));
   for (const { pick, dt, variant } of schedule) {
     w.at += dt;
     const acts = actions(w, variant);

@@ -45,7 +45,7 @@ export interface LineGateOptions {
   varDir?: string;
   /** Call metrics are registered here when given. */
   registry?: Registry;
-  /** Default process.env: LINEGATE_CONTROL_ADDRESS / LINEGATE_CONTROL_PORT. */
+  /** Default process.env: LINEGATE_CONTROL_ADDRESS / LINEGATE_CONTROL_PORT and the CRM settings (not the dialplan's secrets). */
   env?: NodeJS.ProcessEnv;
   /** The overload guard's lag source (docs/dialplan.md "Overload"); default the event loop's. */
   lagSource?: LagSource;
@@ -81,7 +81,9 @@ export function loadExampleDialplan(file: string, env: NodeJS.ProcessEnv = proce
 }
 
 export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate | undefined> {
-  const dialplan = loadExampleDialplan(o.dialplanPath ?? 'dialplans/example.yaml', o.env ?? process.env);
+  // The dialplan's secrets come from the process environment even when `env` is given: callers
+  // (tests, the load app) pass `env` to steer the control API and the CRM, not to hide secrets.
+  const dialplan = loadExampleDialplan(o.dialplanPath ?? 'dialplans/example.yaml');
   if (!dialplan) return undefined;
   const varDir = o.varDir ?? 'var';
   const log = o.log;

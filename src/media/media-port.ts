@@ -97,9 +97,19 @@ export interface MediaEndpoint {
   record(path: string, options?: RecordOptions): Promise<RecordResult>;
   /** Stops a record() in progress (it resolves with reason 'stopped'). */
   stopRecord(): void;
-  /** Collects DTMF (RFC 4733 events); digits typed during a barge-in play count. */
+  /** Collects DTMF (RFC 4733 events, in-band tones, receiveDtmf()); digits typed during a barge-in play count. */
   collectDigits(options: CollectOptions): Promise<string>;
   onDtmf(listener: DtmfListener): () => void;
+  /**
+   * A digit the remote party sent out of band (SIP INFO, in call control's hands), heard as
+   * if it had arrived in RTP: it cuts a barge-in play() short, ends a record() whose
+   * terminators include it (the digit is not recorded), reaches onDtmf listeners, then a
+   * collectDigits() in progress or the type-ahead, in arrival order with RFC 4733 digits.
+   * `digit` is one of 0-9 * # A-D (else rejects with MEDIA_BAD_DIGITS); `durationMs` is what
+   * listeners are told (default 100). Resolves once the media server has the digit; does
+   * nothing once the endpoint is gone (a late INFO is no error).
+   */
+  receiveDtmf(digit: string, options?: { readonly durationMs?: number }): Promise<void>;
   /** Sends digits as RFC 4733 telephone-events (when negotiated; else rejects with MEDIA_NO_TELEPHONE_EVENT). */
   sendDtmf(digits: string, options?: { readonly durationMs?: number }): Promise<void>;
   /** Relays audio both ways between this endpoint and `other`, adding no more than one packet of delay. */

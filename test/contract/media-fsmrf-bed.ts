@@ -62,15 +62,34 @@ export class FakeFreeswitch {
     await this.sofia.close();
   }
 
-  /** What FreeSWITCH 1.10 answers to the API commands fsmrf and FsmrfMediaPort send. */
+  /**
+   * What FreeSWITCH 1.10 answers to the API commands fsmrf and FsmrfMediaPort send.
+   * uuid_send_dtmf, uuid_recv_dtmf and uuid_break print nothing when they succeed
+   * (mod_commands writes only their errors), which mod_event_socket replies to an `api`
+   * as "-ERR no reply".
+   */
   private api(command: string, args: string): string | undefined {
     if (command === 'sofia' && args === 'status') return sofiaStatus(this.sofia.port);
     const uuid = args.split(' ')[0] ?? '';
-    const known = this.channels.some((c) => c.uuid === uuid);
+    const channel = this.channels.find((c) => c.uuid === uuid);
     if (!command.startsWith('uuid_')) return undefined;
-    if (!known) return '-ERR No such channel!\n';
+    if (!channel) return command === 'uuid_recv_dtmf' ? '-ERR Cannot locate session!\n' : '-ERR No such channel!\n';
     if (command === 'uuid_dump') return this.dump(uuid);
-    return ['uuid_send_dtmf', 'uuid_record'].includes(command) ? '+OK Success\n' : '+OK\n';
+    if (command === 'uuid_recv_dtmf') this.queueDtmf(channel, args.split(' ')[1] ?? '');
+    if (['uuid_send_dtmf', 'uuid_recv_dtmf', 'uuid_break'].includes(command)) return NO_REPLY;
+    return command === 'uuid_record' ? '+OK Success\n' : '+OK\n';
+  }
+
+  /**
+   * uuid_recv_dtmf: `<digits>[@<ms>]` joins the channel's DTMF queue; dequeuing it (the park
+   * loop, playback, record) fires the DTMF event with the duration in 8 kHz samples.
+   */
+  private queueDtmf(channel: FakeChannel, data: string): void {
+    const [digits = '', ms] = data.split('@');
+    const samples = ms === undefined ? 2000 : Number(ms) * 8; // 2000: FreeSWITCH's default 250 ms
+    setImmediate(() => {
+      for (const d of digits) channel.dtmf(d, samples);
+    });
   }
 
   /** uuid_dump's plain format: `Name: url-encoded value` per line. */
@@ -110,6 +129,9 @@ export class FakeFreeswitch {
     return this.answerWith(invite, false).sdp ?? '';
   }
 }
+
+/** mod_event_socket's reply to an `api` command that printed nothing. */
+const NO_REPLY = '-ERR no reply\n';
 
 /** FreeSWITCH's `sofia status` table, with the drachtio_mrf profile fsmrf looks for. */
 export function sofiaStatus(sipPort: number): string {

@@ -1,8 +1,9 @@
 /**
  * A raw UDP SIP phone on 127.0.0.1 for the voicemail tests, doing what sipp scenarios make
  * awkward: Digest-authenticated SUBSCRIBE (message-summary) and REGISTER, keeping every
- * NOTIFY it receives (answered 200), an INVITE with an RTP peer's SDP (2xx ACKed), BYE in
- * either direction, and an in-dialog unsubscribe. Every request goes to the engine's UDP port.
+ * NOTIFY it receives (answered 200), an INVITE with an RTP peer's SDP (2xx ACKed; a 401
+ * ACKed and answered with Digest), keys sent as SIP INFO, BYE in either direction, and an
+ * in-dialog unsubscribe. Every request goes to the engine's UDP port.
  */
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
@@ -103,20 +104,37 @@ export class VoicemailPhone {
     return status(r);
   }
 
-  /** INVITE with `sdp`; resolves with the answer once the 200 is ACKed. */
+  /**
+   * INVITE with `sdp`; resolves with the answer once the 200 is ACKed. A 401 (a device's
+   * call) is ACKed and the INVITE sent again with Digest, when the phone has a password
+   * (RFC 3261 §22.2; the ACK of a non-2xx reuses the INVITE's branch, §17.1.1.3).
+   */
   async invite(target: string, fromUser: string, sdp: string): Promise<string> {
     const d: Dialog = { callId: `call-${tag()}`, localTag: tag(), remoteTag: '', remoteTarget: target, cseq: 1 };
-    const req = this.request('INVITE', target, d, {
-      From: `<sip:${fromUser}@127.0.0.1>;tag=${d.localTag}`, To: `<${target}>`, Contact: `<sip:${fromUser}@127.0.0.1:${this.port}>`,
-      'Content-Type': 'application/sdp',
-    }, sdp);
-    const r = await this.send(req, d, 10_000);
+    const from = `<sip:${fromUser}@127.0.0.1>;tag=${d.localTag}`;
+    const headers = { From: from, To: `<${target}>`, Contact: `<sip:${fromUser}@127.0.0.1:${this.port}>`, 'Content-Type': 'application/sdp' };
+    const via = `SIP/2.0/UDP 127.0.0.1:${this.port};branch=z9hG4bK${tag()}${tag()};rport`;
+    let r = await this.send(this.request('INVITE', target, d, { Via: via, ...headers }, sdp), d, 10_000);
+    if (status(r) === 401 && this.password !== '') {
+      this.transmit(this.request('ACK', target, d, { Via: via, From: from, To: r.get('To') ?? `<${target}>` }));
+      const auth = authorization(parseChallenge(r.get('WWW-Authenticate') ?? ''), { username: this.user, password: this.password, method: 'INVITE', uri: target });
+      d.cseq++;
+      r = await this.send(this.request('INVITE', target, d, { ...headers, Authorization: auth }, sdp), d, 10_000);
+    }
     if (status(r) !== 200) throw new Error(`INVITE answered ${r.start}`);
     d.remoteTag = /;\s*tag=([^;\s]+)/.exec(r.get('To') ?? '')?.[1] ?? '';
     d.remoteTarget = uriOf(r.get('Contact') ?? target);
     this.call = d;
     this.transmit(this.request('ACK', d.remoteTarget, d, { From: `<sip:${fromUser}@127.0.0.1>;tag=${d.localTag}`, To: `<${target}>;tag=${d.remoteTag}` }));
     return r.body;
+  }
+
+  /** An in-dialog INFO on the call (a key as application/dtmf-relay or application/dtmf); resolves with its status. */
+  async info(contentType: string, body: string, headers: Record<string, string> = {}): Promise<number> {
+    const d = this.call;
+    if (!d) throw new Error('no call');
+    d.cseq++;
+    return status(await this.send(this.request('INFO', d.remoteTarget, d, { 'Content-Type': contentType, ...headers }, body), d));
   }
 
   async bye(): Promise<number> {

@@ -16,4 +16,6 @@ export type {
   VoicemailServiceOptions, VoicemailSettings, VoicemailUser,
 } from './voicemail-types.js';
 export { answerWithLeg, depositReasonOf } from './answer-with-leg.js';
-export type { AnsweringSrf } from './answer-with-leg.js';
+export type { AnsweredDialog, AnsweringSrf, InfoRequest, InfoResponse } from './answer-with-leg.js';
+export { answerInfo } from './info-answer.js';
+export type { InfoAnswer } from './info-answer.js';

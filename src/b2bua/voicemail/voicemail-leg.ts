@@ -11,10 +11,12 @@
  * - destroy(): the shell ends the leg (the caller hung up). No 'destroy' event (srf emits
  *   none for our own BYE). A recording in progress is kept.
  * - modify(sdp) and in-dialog requests (the shell's relay of re-INVITE, UPDATE, INFO) go to
- *   the endpoint; DTMF sent as SIP INFO is answered but not heard (RFC 4733 and in-band only).
+ *   the endpoint. A key sent as SIP INFO (the caller's INFO, relayed) is heard like an
+ *   RFC 4733 one: info() answers it and hands the digit to the endpoint (info-answer.ts).
  */
 import { EventEmitter } from 'node:events';
 import type { MediaEndpoint } from '../../media/index.js';
+import { answerInfo, type InfoAnswer } from './info-answer.js';
 import type { IvrMedia } from './ivr-media.js';
 import type { Logged } from './voicemail-types.js';
 
@@ -92,6 +94,21 @@ export class VoicemailLeg extends EventEmitter {
     return answer;
   }
 
+  /**
+   * An INFO from the caller: its answer (info-answer.ts); a key it carries goes to the
+   * endpoint, where the deposit and the menus hear it. 481 once the leg has ended.
+   */
+  info(contentType: string | undefined, body: string | undefined): InfoAnswer {
+    if (this.ended) return { status: 481, reason: 'Call/Transaction Does Not Exist' };
+    const answer = answerInfo(contentType, body);
+    if (answer.digit !== undefined) {
+      this.media.endpoint.receiveDtmf(answer.digit).catch((err: unknown) => {
+        this.log.warn({ err: String(err), callId: this.sip.callId }, 'voicemail leg: INFO digit not passed to the media');
+      });
+    }
+    return answer;
+  }
+
   request(opts: LegRequest): Promise<LegResponse>;
   request(opts: LegRequest, callback: (err: unknown, res?: LegResponse) => void): this;
   request(opts: LegRequest, callback?: (err: unknown, res?: LegResponse) => void): Promise<LegResponse> | this {
@@ -113,6 +130,10 @@ export class VoicemailLeg extends EventEmitter {
       }
     }
     if (method === 'INVITE') return response(200, 'OK', this.local.sdp);
+    if (method === 'INFO') {
+      const a = this.info(headerOf(opts.headers, 'Content-Type'), opts.body);
+      return response(a.status, a.reason);
+    }
     if (method === 'BYE') {
       await this.destroy();
       return response(200, 'OK');
@@ -129,6 +150,12 @@ export class VoicemailLeg extends EventEmitter {
     if (!this.started) this.resolveFinished();
     this.emit('destroy');
   }
+}
+
+/** Header names are case-insensitive (RFC 3261 §7.3.1); the relay writes them as it likes. */
+function headerOf(headers: LegHeaders | undefined, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  return Object.entries(headers ?? {}).find(([n]) => n.toLowerCase() === wanted)?.[1];
 }
 
 function response(status: number, reason: string, sdp?: string): LegResponse {

@@ -27,6 +27,10 @@ import type { RtpSession } from './rtp-session.js';
 import type { SdpNegotiation } from './sdp-negotiation.js';
 import { endpointStats, type EndpointStats } from './endpoint-stats.js';
 
+/** receiveDtmf(): one key of the RFC 4733 event table (§3.2), and the duration listeners hear by default. */
+const ONE_DIGIT = /^[0-9*#A-D]$/;
+const RECEIVED_DIGIT_MS = 100;
+
 export interface EmbeddedEndpointDeps {
   readonly id: string;
   readonly clock: Clock;
@@ -62,10 +66,7 @@ export class EmbeddedEndpoint implements MediaEndpoint, EndpointCore {
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.hub = new DtmfHub(deps.clock);
     this.dtmf = new DtmfInput(deps.clock, {
-      onDigitStart: () => {
-        if (this.bargeInPlay) this.player.stop();
-        this.recorder?.onDigitStart();
-      },
+      onDigitStart: () => this.digitStarted(),
       onDigit: (digit, durationMs) => this.hub.emit(digit, durationMs),
     });
     this.player = new Player({
@@ -160,6 +161,14 @@ export class EmbeddedEndpoint implements MediaEndpoint, EndpointCore {
     return this.hub.onDtmf(listener);
   }
 
+  async receiveDtmf(digit: string, options?: { readonly durationMs?: number }): Promise<void> {
+    if (!ONE_DIGIT.test(digit)) throw new LinegateError('MEDIA_BAD_DIGITS', `not one DTMF digit: ${JSON.stringify(digit)}`);
+    if (this.destroying) return;
+    // What DtmfInput reports for an RFC 4733 event, its start and its end at once.
+    this.digitStarted();
+    this.hub.emit(digit, options?.durationMs ?? RECEIVED_DIGIT_MS);
+  }
+
   async sendDtmf(digits: string, options?: { readonly durationMs?: number }): Promise<void> {
     this.assertAlive();
     const audio = this.session.negotiated;
@@ -230,6 +239,12 @@ export class EmbeddedEndpoint implements MediaEndpoint, EndpointCore {
     this.taps.clear();
     this.deps.onGone(this);
     this.resolveClosed();
+  }
+
+  /** A digit begins: a barge-in play stops, and a recording holds back the audio under it. */
+  private digitStarted(): void {
+    if (this.bargeInPlay) this.player.stop();
+    this.recorder?.onDigitStart();
   }
 
   private assertAlive(): void {

@@ -124,6 +124,19 @@ export function sendDtmfArgs(uuid: string, digits: string, durationMs?: number):
 }
 
 /**
+ * `uuid_recv_dtmf <uuid> <digit>@<ms>`: FreeSWITCH queues the digit on the channel as if the
+ * phone had sent it (mod_commands → switch_channel_queue_dtmf_string, the queue the RTP stack
+ * puts RFC 2833 digits in), so playback and record terminators, and the DTMF event that
+ * dequeuing fires, treat it like any other. The @ suffix is the duration in ms.
+ */
+export function recvDtmfArgs(uuid: string, digit: string, durationMs: number): string {
+  if (!/^[0-9*#A-D]$/.test(digit)) {
+    throw mediaError(FSMRF_ERROR_CODES.BAD_DIGITS, `${JSON.stringify(digit)} is not one DTMF digit`);
+  }
+  return `${uuid} ${digit}@${Math.max(1, Math.round(durationMs))}`;
+}
+
+/**
  * FreeSWITCH reports DTMF-Duration in samples of the telephone-event clock, 8 kHz for the
  * G.711 calls linegate makes (RFC 4733 §2.3.5: duration in timestamp units).
  */
@@ -136,10 +149,17 @@ export function hasTelephoneEvent(sdp: string): boolean {
   return /^a=rtpmap:\d+ telephone-event\//im.test(sdp);
 }
 
-/** API replies are "+OK …" or "-ERR …"; anything but +OK is a failure. */
+/**
+ * API replies are "+OK …" or "-ERR …". Commands that print nothing when they succeed
+ * (uuid_send_dtmf, uuid_recv_dtmf, uuid_break: mod_commands writes only their errors) reach
+ * an `api` caller as mod_event_socket's stand-in for no output, "-ERR no reply": a success.
+ */
 export function isOkReply(body: string): boolean {
-  return body.trimStart().startsWith('+OK');
+  const text = body.trimStart();
+  return text.startsWith('+OK') || text.startsWith(NO_REPLY);
 }
+
+const NO_REPLY = '-ERR no reply';
 
 function intHeader(value: string | undefined): number {
   const n = value === undefined ? NaN : Number.parseInt(value, 10);

@@ -19,7 +19,7 @@ import type { FsmrfLogger } from './fsmrf-logger.js';
 import { TIMED_OUT, raceTimeout } from './race-timeout.js';
 import {
   BARGE_IN_TERMINATORS, checkArgument, dtmfDurationMs, hasTelephoneEvent, isOkReply, planRecord, playbackOutcome,
-  recordResult, sendDtmfArgs, terminatorsValue,
+  recordResult, recvDtmfArgs, sendDtmfArgs, terminatorsValue,
 } from './freeswitch-commands.js';
 
 export interface FsmrfEndpointOptions {
@@ -35,6 +35,8 @@ export interface FsmrfEndpointOptions {
 
 /** What a wait resolves with when the endpoint went away first. */
 const CLOSED = Symbol('closed');
+/** receiveDtmf()'s default duration, as the embedded endpoint's. */
+const RECEIVED_DIGIT_MS = 100;
 type Closed = typeof CLOSED;
 
 interface Operation {
@@ -159,9 +161,16 @@ export class FsmrfEndpoint implements MediaEndpoint {
 
   onDtmf(listener: DtmfListener): () => void {
     this.dtmfListeners.add(listener);
-    return () => {
-      this.dtmfListeners.delete(listener);
-    };
+    return () => void this.dtmfListeners.delete(listener);
+  }
+
+  /** `uuid_recv_dtmf`: the digit comes back as the channel's DTMF event, like one from RTP. */
+  async receiveDtmf(digit: string, options: { readonly durationMs?: number } = {}): Promise<void> {
+    const args = recvDtmfArgs(this.id, digit, options.durationMs ?? RECEIVED_DIGIT_MS);
+    if (this.gone !== undefined || this.destroying) return;
+    await this.api('uuid_recv_dtmf', args).catch((err: unknown) => {
+      if (this.gone === undefined) throw err; // the channel hung up meanwhile: nothing to hear it
+    });
   }
 
   async sendDtmf(digits: string, options: { readonly durationMs?: number } = {}): Promise<void> {

@@ -65,6 +65,7 @@ class FakeEndpoint implements MediaEndpoint {
   stopRecord(): void {}
   onDtmf(): () => void { return () => undefined; }
   sendDtmf(): Promise<void> { return Promise.resolve(); }
+  receiveDtmf(): Promise<void> { return Promise.resolve(); }
   bridge(): Promise<void> { return Promise.resolve(); }
   unbridge(): Promise<void> { return Promise.resolve(); }
   recordCall(): never { throw new Error('not used'); }

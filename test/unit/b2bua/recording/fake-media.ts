@@ -107,6 +107,7 @@ export class FakeEndpoint implements MediaEndpoint {
   }
 
   async sendDtmf(): Promise<void> {}
+  async receiveDtmf(): Promise<void> {}
 
   async bridge(other: MediaEndpoint): Promise<void> {
     this.bridgedWith = other;

@@ -93,6 +93,12 @@ export class FakeEndpoint implements MediaEndpoint {
   }
 
   async sendDtmf(): Promise<void> {}
+
+  /** Logged as `dtmf:<digit>` (the digits of a SIP INFO the leg passed on). */
+  async receiveDtmf(digit: string): Promise<void> {
+    if (!this.gone) this.log.push(`dtmf:${digit}`);
+  }
+
   async bridge(): Promise<void> {}
   async unbridge(): Promise<void> {}
 

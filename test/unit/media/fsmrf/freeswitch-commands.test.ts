@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {
-  checkArgument, dtmfDurationMs, hasTelephoneEvent, isOkReply, planRecord, playbackOutcome, recordResult, sendDtmfArgs, terminatorsValue,
+  checkArgument, dtmfDurationMs, hasTelephoneEvent, isOkReply, planRecord, playbackOutcome, recordResult, recvDtmfArgs, sendDtmfArgs,
+  terminatorsValue,
 } from '../../../../src/media/fsmrf/freeswitch-commands.js';
 import { LinegateError } from '../../../../src/shared/index.js';
 
@@ -68,6 +69,12 @@ describe('fsmrf: FreeSWITCH command arguments and results', () => {
     for (const bad of ['', '1w2', '12 3', 'a']) assert.throws(() => sendDtmfArgs('u', bad), isCode('MEDIA_BAD_DIGITS'));
   });
 
+  it('uuid_recv_dtmf arguments: exactly one RFC 4733 key, always with its @duration in ms', () => {
+    assert.equal(recvDtmfArgs('u', '#', 100), 'u #@100');
+    assert.equal(recvDtmfArgs('u', 'D', 159.6), 'u D@160');
+    for (const bad of ['', '12', '1@2', 'a', 'w', ' 1']) assert.throws(() => recvDtmfArgs('u', bad, 100), isCode('MEDIA_BAD_DIGITS'));
+  });
+
   it('DTMF-Duration samples at 8 kHz become ms', () => {
     assert.equal(dtmfDurationMs('2000'), 250);
     assert.equal(dtmfDurationMs(undefined), 0);
@@ -83,6 +90,9 @@ describe('fsmrf: FreeSWITCH command arguments and results', () => {
     assert.equal(isOkReply('+OK Success\n'), true);
     assert.equal(isOkReply('-ERR No such channel!\n'), false);
     assert.equal(isOkReply(''), false);
+    // mod_event_socket's reply for a command that printed nothing (uuid_send_dtmf, uuid_recv_dtmf, uuid_break succeeded).
+    assert.equal(isOkReply('-ERR no reply\n'), true);
+    assert.equal(isOkReply('-ERR Cannot locate session!\n'), false);
     assert.equal(terminatorsValue(''), 'none');
     assert.equal(terminatorsValue('#'), '#');
   });

@@ -10,7 +10,7 @@
  * environment sets LINEGATE_CRM (e.g. `LINEGATE_CRM=emulator`) or LINEGATE_CRM_CONFIG.
  *
  *   node --import tsx load-tests/scenarios/trunk-users-app.ts --dialplan FILE --var DIR --secret S [--loglevel info]
- *        [--engine-wire HOST:PORT | --engine-inline]
+ *        [--engine-wire HOST:PORT | --engine-inline] [--from dist|src]
  *
  * With --engine-wire the engine is not started here: startLineGate's srf connects to an
  * engine running in another process (trunk-users-split), as the app would to a
@@ -21,13 +21,39 @@
  * --engine-wire) once the app is connected to the engine; on SIGTERM drains (calls in
  * progress end), closes and exits, so that a `--cpu-prof` profile gets written.
  */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseEngineFlags } from '../../src/config/index.js';
-import { startEngineThread } from '../../src/engine-thread.js';
+import type * as ConfigModule from '../../src/config/index.js';
+import type * as EngineThreadModule from '../../src/engine-thread.js';
 import type { EngineHandle } from '../../src/engine-thread.js';
-import { startLineGate } from '../../src/main.js';
-import { createLogger, createRegistry } from '../../src/observability/index.js';
-import { Engine } from '../../src/sip/index.js';
+import type * as MainModule from '../../src/main.js';
+import type * as ObservabilityModule from '../../src/observability/index.js';
+import type * as SipModule from '../../src/sip/index.js';
+
+interface Linegate {
+  config: typeof ConfigModule;
+  engineThread: typeof EngineThreadModule;
+  main: typeof MainModule;
+  observability: typeof ObservabilityModule;
+  sip: typeof SipModule;
+}
+
+/**
+ * linegate's modules from dist/ (what `make run` runs: tsc's output; the scenario rebuilds a
+ * stale dist/ first) or, with --from src, from src/ under tsx (whose esbuild output adds
+ * `__name` wrappers that cost ~2 % of the engine's CPU).
+ */
+async function loadLinegate(from: 'dist' | 'src'): Promise<Linegate> {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', from);
+  const ext = from === 'dist' ? 'js' : 'ts';
+  const load = <T>(rel: string): Promise<T> => import(pathToFileURL(join(root, `${rel}.${ext}`)).href) as Promise<T>;
+  const [config, engineThread, main, observability, sip] = await Promise.all([
+    load<typeof ConfigModule>('config/index'), load<typeof EngineThreadModule>('engine-thread'), load<typeof MainModule>('main'),
+    load<typeof ObservabilityModule>('observability/index'), load<typeof SipModule>('sip/index'),
+  ]);
+  return { config, engineThread, main, observability, sip };
+}
 
 const READY_PREFIX = 'ready ';
 
@@ -35,9 +61,12 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       dialplan: { type: 'string' }, var: { type: 'string' }, secret: { type: 'string' }, loglevel: { type: 'string', default: 'info' },
-      'engine-wire': { type: 'string' }, 'engine-inline': { type: 'boolean', default: false },
+      'engine-wire': { type: 'string' }, 'engine-inline': { type: 'boolean', default: false }, from: { type: 'string', default: 'dist' },
     },
   });
+  if (values.from !== 'dist' && values.from !== 'src') throw new Error('--from dist|src');
+  const { config: { parseEngineFlags }, engineThread: { startEngineThread }, main: { startLineGate }, observability: { createLogger, createRegistry }, sip: { Engine } } =
+    await loadLinegate(values.from);
   if (!values.dialplan || !values.var || !values.secret) throw new Error('usage: trunk-users-app.ts --dialplan FILE --var DIR --secret S [--loglevel L]');
   const [wireHost = '127.0.0.1', wirePort = '0'] = values['engine-wire']?.split(':') ?? [];
   const parsed = parseEngineFlags(['--contact', 'sip:127.0.0.1:0;transport=udp,tcp', '--address', wireHost, '--port', wirePort,

@@ -26,10 +26,12 @@
  * trunk-users runs the engine on a thread of its own, as `linegate run` does; trunk-users-inline
  * keeps engine and app on one thread (LINEGATE_ENGINE_THREAD=off).
  *
- * trunk-users-split: the same, but the engine runs in a process of its own (`linegate
- * engine` from src/, trunk-users-engine.ts) and the app connects to it over the wire
- * protocol, as it would to a drachtio-server: two processes, as in the engine-only
- * scenario (engine-b2bua), instead of `linegate run`'s one.
+ * trunk-users-split: the same, but the engine runs in a process of its own (`bin/linegate
+ * engine`) and the app connects to it over the wire protocol, as it would to a
+ * drachtio-server: two processes, as in the engine-only scenario (engine-b2bua).
+ *
+ * Everything runs compiled from dist/, as `make run` does (rebuilt first when src/ is newer,
+ * unless --no-build); trunk-users-app.ts --from src runs it under tsx instead.
  *
  *   --engine-prof DIR           node --cpu-prof for the linegate process(es) (profiles in DIR)
  *   --engine-node-options "…"   more node options for them (e.g. --trace-gc)
@@ -43,6 +45,7 @@ import { fileURLToPath } from 'node:url';
 import {
   parseEngineListening, parseProcStat, type EngineListening, type Scenario, type ScenarioContext, type SippStatRow, type SystemUnderTest,
 } from '../lib/index.js';
+import { ensureDist } from '../lib/dist-freshness.js';
 import { startChildProcess, type ChildProcessHandle } from './child-process.js';
 import {
   DEVICE_PASSWORD_ENV, registerDevices, startRingingDevices, summariseEventLog, trunkUsersDialplan, usersInUacXml, type RingingDevices,
@@ -51,7 +54,6 @@ import {
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
 const appFile = join(here, 'trunk-users-app.ts');
-const engineFile = join(here, 'trunk-users-engine.ts');
 const UAC_XML = 'trunk-users-uac-invite-200-bye-expect-ok.xml';
 /** REGISTERs per second while the devices register (before the measured window). */
 const REGISTER_RATE = 100;
@@ -92,10 +94,10 @@ function logFile(ctx: ScenarioContext): { logFile?: string } {
 
 /** The engine alone (trunk-users-split): on port 0, read back from its "listening" line. */
 function startEngine(ctx: ScenarioContext, secret: string): Promise<ChildProcessHandle<EngineListening>> {
-  const args = [...nodeArgs(ctx), '--import', 'tsx', engineFile,
+  const args = [...nodeArgs(ctx), join(repoRoot, 'bin', 'linegate'), 'engine',
     '--contact', 'sip:127.0.0.1:0;transport=udp,tcp', '--address', '127.0.0.1', '--port', '0', '--secret', secret, '--loglevel', 'info'];
   return startChildProcess({
-    label: 'linegate engine (trunk-users-engine)', command: process.execPath, args, cwd: repoRoot, timeoutMs: 60_000, ready: parseEngineListening, ...logFile(ctx),
+    label: 'linegate engine (bin/linegate engine)', command: process.execPath, args, cwd: repoRoot, timeoutMs: 60_000, ready: parseEngineListening, ...logFile(ctx),
   });
 }
 
@@ -162,6 +164,8 @@ async function stopLinegate(ctx: ScenarioContext, sut: Sut): Promise<void> {
 
 async function setup(ctx: ScenarioContext, how: Composition): Promise<SystemUnderTest> {
   if (ctx.transport !== 'udp') throw new Error('trunk-users runs over UDP only (see trunk-users.ts: devices are reached over the flow they registered on)');
+  // linegate runs compiled, as `make run` runs it (bin/linegate → dist/): rebuilt when src/ is newer.
+  ensureDist(repoRoot, { skip: ctx.options.noBuild ?? false, log: ctx.log });
   const users = usersInUacXml(join(here, UAC_XML));
   const dir = mkdtempSync(join(tmpdir(), 'linegate-load-trunk-users-sut-'));
   writeFileSync(join(dir, 'dialplan.yaml'), trunkUsersDialplan(users));

@@ -15,7 +15,7 @@ import { writeFileDurably } from '../shared/index.js';
 import type { Json, JsonObject } from './json.js';
 import { COUNTERS, counterKey, kvKey, nonceKey, RECENT_CALLS_MAX, RECENT_CALLS_TTL_MS, recentCallsKey, registrationKey, settingsKey } from './keys.js';
 import { entryExpiry, type Entry, type EntryKind, type EntryOf } from './memory-entry.js';
-import { decodeSnapshot, encodeSnapshot } from './store-snapshot.js';
+import { decodeSnapshot, encodeSnapshot, encodeSnapshotInSlices } from './store-snapshot.js';
 import type {
   Binding,
   CounterIncrOptions,
@@ -86,16 +86,33 @@ export class MemoryStore implements Store {
     return { keys: this.entries.size, skippedOnLoad: this.skippedOnLoad };
   }
 
-  /** Writes a snapshot now (when configured); resolves once it is durable. */
+  /** Writes a snapshot now (when configured), encoded in one piece; resolves once it is durable. */
   snapshot(): Promise<void> {
+    return this.writeSnapshot(() => Promise.resolve(encodeSnapshot(this.entries, this.times())));
+  }
+
+  private times(): { now: number; epochNow: number } {
+    return { now: this.clock.now(), epochNow: this.epochNow() };
+  }
+
+  /**
+   * Writes are chained, so a later snapshot (close()'s) always lands after an earlier one
+   * whose encoding was still running in slices.
+   */
+  private writeSnapshot(encode: () => Promise<string>): Promise<void> {
     const path = this.options.snapshotPath;
     if (!path) return Promise.resolve();
-    const text = encodeSnapshot(this.entries, { now: this.clock.now(), epochNow: this.epochNow() });
     this.dirty = false;
-    const write = this.writing.catch(() => undefined).then(() => writeFileDurably(path, text));
+    const text = encode();
+    const write = this.writing.catch(() => undefined).then(() => text).then((t) => writeFileDurably(path, t));
     write.catch(() => (this.dirty = true)); // so the next period tries again
     this.writing = write;
     return write;
+  }
+
+  /** The periodic snapshot: encoded a slice at a time so a big store never blocks the event loop for long. */
+  private periodicSnapshot(): Promise<void> {
+    return this.writeSnapshot(() => encodeSnapshotInSlices(this.entries, () => this.times(), yieldToLoop));
   }
 
   async getSettings(userId: string): Promise<VersionedSettings | undefined> {
@@ -283,7 +300,7 @@ export class MemoryStore implements Store {
 
   private scheduleSnapshot(): void {
     this.timers.snapshot = this.clock.setTimeout(() => {
-      if (this.dirty) this.snapshot().catch((e: unknown) => this.options.onSnapshotError?.(e));
+      if (this.dirty) this.periodicSnapshot().catch((e: unknown) => this.options.onSnapshotError?.(e));
       this.scheduleSnapshot();
     }, this.options.snapshotIntervalMs ?? 30_000);
   }
@@ -309,4 +326,9 @@ export class MemoryStore implements Store {
 /** A deep copy through JSON, so callers never share objects with the store and values stay JSON, as in Redis. */
 function copy<T>(x: T): T {
   return JSON.parse(JSON.stringify(x)) as T;
+}
+
+/** Lets the I/O queued meanwhile run (setImmediate: after the poll phase, not starving it). */
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -114,6 +114,7 @@ describe('srf write batching (srf-write-batching.ts)', function () {
       let callbacks = 0;
       for (let i = 0; i < 20; i++) socket.write(`m${i};`, () => callbacks++);
       await until(() => chunks.join('').length === 20 * 3 + 10, 2000, 'all bytes');
+      await new Promise((r) => setTimeout(r, 50)); // nothing more may follow
       assert.equal(chunks.length, 1, `one write for the turn, got ${chunks.length} chunks`);
       assert.equal(chunks[0], Array.from({ length: 20 }, (_, i) => `m${i};`).join(''));
       await until(() => callbacks === 20, 2000, 'every write callback');
@@ -121,6 +122,15 @@ describe('srf write batching (srf-write-batching.ts)', function () {
       socket.write('next;');
       await until(() => chunks.length === 2, 2000, 'second turn');
       assert.equal(chunks[1], 'next;');
+      // A Buffer in the middle of a turn flushes what was batched first: the byte order holds.
+      const order: string[] = [];
+      socket.write('a;', () => order.push('a'));
+      socket.write(Buffer.from('b;'), () => order.push('b'));
+      socket.write('c;', () => order.push('c'));
+      await until(() => chunks.join('').endsWith('c;'), 2000, 'the mixed turn');
+      assert.ok(chunks.join('').endsWith('next;a;b;c;'), chunks.join(''));
+      await until(() => order.length === 3, 2000, 'callbacks of the mixed turn');
+      assert.deepEqual(order, ['a', 'b', 'c']);
     } finally {
       socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

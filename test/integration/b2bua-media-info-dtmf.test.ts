@@ -20,19 +20,14 @@
  * Run:  npx mocha --no-config --node-option import=tsx --extension ts test/integration/b2bua-media-info-dtmf.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
-import { readEngineFlags } from '../../src/config/index.js';
 import { crossCorrelate } from '../../src/media/dsp/index.js';
 import { readWav, resample } from '../../src/media/wav/index.js';
-import { startLineGate } from '../../src/main.js';
-import type { RunningLineGate } from '../../src/main.js';
-import { RtpPeer, runtimePortRange } from '../helpers/rtp-peer.js';
-import { DEMO_TOKEN, demoPassword, demoSecret } from './run-bed.js';
-import { SECRET, until, useTestBed } from './test-bed.js';
-import { awaitQuiet, awaitToneThenQuiet, buildPrompts, knownSignal, signalToneRuns, SIGNAL_TONES } from './voicemail-bed.js';
+import { RtpPeer } from '../helpers/rtp-peer.js';
+import { controlApi, demoPassword, demoSecret, useExampleApp, usePrompts } from './run-bed.js';
+import { until, useTestBed } from './test-bed.js';
+import { awaitQuiet, awaitToneThenQuiet, knownSignal, signalToneRuns, SIGNAL_TONES } from './voicemail-bed.js';
 import { VoicemailPhone } from './voicemail-phone.js';
 
 const BOB_NUMBER = '+14155550101';
@@ -43,30 +38,15 @@ const relay = (digit: string): string => `Signal=${digit}\r\nDuration=160\r\n`;
 
 describe('b2bua: voicemail driven by keys sent only as SIP INFO (issues #3/#5)', function () {
   this.timeout(120_000);
-  let app: RunningLineGate | undefined;
-  let varDir: string | undefined;
-  let promptsDir: string;
-  const closers: Array<() => Promise<void>> = [];
-
-  before(function () {
-    this.timeout(60_000);
-    promptsDir = mkdtempSync(path.join(tmpdir(), 'linegate-info-dtmf-prompts-'));
-    buildPrompts(promptsDir);
-  });
-  after(() => rmSync(promptsDir, { recursive: true, force: true }));
   // Before useTestBed's hooks: the app's srf leaves before the TestBed closes the engine.
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-    for (const c of closers.splice(0)) await c();
-    if (varDir) rmSync(varDir, { recursive: true, force: true });
-    varDir = undefined;
-  });
+  const run = useExampleApp(() => bed(), 'info-dtmf');
+  const { closers } = run;
+  const prompts = usePrompts('info-dtmf');
   const bed = useTestBed();
 
   /** A prompt of this run as 8 kHz mono PCM. */
   function prompt(name: string): Int16Array {
-    const wav = readWav(readFileSync(path.join(promptsDir, `${name}.wav`)));
+    const wav = readWav(readFileSync(path.join(prompts(), `${name}.wav`)));
     if (!wav.ok) throw new Error(`${name}.wav: ${wav.reason}`);
     const mono = wav.channels > 1 ? wav.samples.filter((_s, i) => i % wav.channels === 0) : wav.samples;
     return wav.sampleRate === 8000 ? mono : resample(mono, wav.sampleRate, 8000);
@@ -97,36 +77,13 @@ describe('b2bua: voicemail driven by keys sent only as SIP INFO (issues #3/#5)',
   }
 
   async function startApp(): Promise<number> {
-    const eut = await bed().startEngine();
-    const flags = readEngineFlags(['--address', '127.0.0.1', '--port', String(eut.engine.wireAddress().port), '--secret', SECRET]);
-    assert.ok(flags.ok);
-    varDir = mkdtempSync(path.join(tmpdir(), 'linegate-info-dtmf-'));
-    const ports = runtimePortRange();
-    const example = readFileSync('dialplans/example.yaml', 'utf8');
-    const yaml = example
-      .replace(/^voicemail:\n/m, `voicemail:\n  promptsDir: ${JSON.stringify(promptsDir)}\n  silenceTimeoutMs: ${SILENCE_TIMEOUT_MS}\n`)
-      .replace(/rtpPortMin: \d+/, `rtpPortMin: ${ports.min}`)
-      .replace(/rtpPortMax: \d+/, `rtpPortMax: ${ports.max}`);
-    assert.notEqual(yaml, example);
-    const file = path.join(varDir, 'dialplan.yaml');
-    writeFileSync(file, yaml);
-    const started = await startLineGate({
-      flags: flags.flags, engine: eut.engine, log: pino({ level: 'silent' }), varDir, dialplanPath: file,
-      env: { LINEGATE_CONTROL_ADDRESS: '127.0.0.1', LINEGATE_CONTROL_PORT: '0', LINEGATE_CRM: 'off' },
-    });
-    assert.ok(started, 'the dialplan loads');
-    app = started;
-    return Number(eut.udp.split(':')[1]);
+    return (await run.start({ promptsDir: prompts(), silenceTimeoutMs: SILENCE_TIMEOUT_MS })).sipPort;
   }
 
-  async function api(method: string, urlPath: string, body?: unknown): Promise<Response> {
-    const control = app?.controlApi;
-    assert.ok(control, 'the example dialplan starts the control API');
-    return fetch(`${control.url}${urlPath}`, {
-      method,
-      headers: { authorization: `Bearer ${DEMO_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  function api(method: string, urlPath: string, body?: unknown): Promise<Response> {
+    const app = run.current();
+    assert.ok(app, 'the app is started');
+    return controlApi(app, method, urlPath, body);
   }
 
   async function mailbox(): Promise<{ new: number; old: number }> {

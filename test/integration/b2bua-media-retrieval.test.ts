@@ -14,20 +14,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
-import { readEngineFlags } from '../../src/config/index.js';
 import { crossCorrelate } from '../../src/media/dsp/index.js';
-import { startLineGate } from '../../src/main.js';
-import type { RunningLineGate } from '../../src/main.js';
 import { readWav, resample } from '../../src/media/wav/index.js';
 import { authorization, parseChallenge } from '../helpers/digest-client.js';
-import { RtpPeer, runtimePortRange } from '../helpers/rtp-peer.js';
-import { DEMO_TOKEN, demoPassword } from './run-bed.js';
-import { SECRET, until, useTestBed } from './test-bed.js';
-import { awaitQuiet, awaitToneThenQuiet, buildPrompts, knownSignal, signalToneRuns, SIGNAL_TONES } from './voicemail-bed.js';
+import { RtpPeer } from '../helpers/rtp-peer.js';
+import { controlApi, demoPassword, useExampleApp, usePrompts, type StartedExampleApp } from './run-bed.js';
+import { until, useTestBed } from './test-bed.js';
+import { awaitQuiet, awaitToneThenQuiet, knownSignal, signalToneRuns, SIGNAL_TONES } from './voicemail-bed.js';
 import { parseSip, VoicemailPhone, type SipMessage } from './voicemail-phone.js';
 
 /** A prompt of this run as 8 kHz mono PCM. */
@@ -142,60 +137,24 @@ function okFor(req: SipMessage): string {
 
 describe('b2bua: voicemail retrieval (*98) from a registered device through `linegate run` (issue #5)', function () {
   this.timeout(50_000);
-  let app: RunningLineGate | undefined;
-  let varDir: string | undefined;
-  let promptsDir: string;
-  const closers: Array<() => Promise<void>> = [];
-
-  before(function () {
-    this.timeout(60_000);
-    promptsDir = mkdtempSync(path.join(tmpdir(), 'linegate-media-retrieval-prompts-'));
-    buildPrompts(promptsDir);
-  });
-  after(() => rmSync(promptsDir, { recursive: true, force: true }));
   // Before useTestBed's hooks: the app's srf leaves before the TestBed closes the engine.
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-    for (const c of closers.splice(0)) await c();
-    if (varDir) rmSync(varDir, { recursive: true, force: true });
-    varDir = undefined;
-  });
+  const run = useExampleApp(() => bed(), 'media-retrieval');
+  const { closers } = run;
+  const prompts = usePrompts('media-retrieval');
   const bed = useTestBed();
 
-  async function startApp(): Promise<{ app: RunningLineGate; sipPort: number; retrievalCode: string }> {
-    const eut = await bed().startEngine();
-    const flags = readEngineFlags(['--address', '127.0.0.1', '--port', String(eut.engine.wireAddress().port), '--secret', SECRET]);
-    assert.ok(flags.ok);
-    varDir = mkdtempSync(path.join(tmpdir(), 'linegate-media-retrieval-'));
-    const ports = runtimePortRange();
-    const example = readFileSync('dialplans/example.yaml', 'utf8');
-    const yaml = example
-      .replace(/^voicemail:\n/m, `voicemail:\n  promptsDir: ${JSON.stringify(promptsDir)}\n  silenceTimeoutMs: 4000\n`)
-      .replace(/rtpPortMin: \d+/, `rtpPortMin: ${ports.min}`)
-      .replace(/rtpPortMax: \d+/, `rtpPortMax: ${ports.max}`);
-    assert.notEqual(yaml, example);
-    const file = path.join(varDir, 'dialplan.yaml');
-    writeFileSync(file, yaml);
-    const started = await startLineGate({
-      flags: flags.flags, engine: eut.engine, log: pino({ level: 'silent' }), varDir, dialplanPath: file,
-      env: { LINEGATE_CONTROL_ADDRESS: '127.0.0.1', LINEGATE_CONTROL_PORT: '0', LINEGATE_CRM: 'off' },
-    });
-    assert.ok(started, 'the dialplan loads');
-    app = started;
-    const retrievalCode = started.dialplan.voicemail?.service === 'internal' ? started.dialplan.voicemail.retrievalCode : undefined;
+  async function startApp(): Promise<StartedExampleApp & { retrievalCode: string }> {
+    const started = await run.start({ promptsDir: prompts() });
+    const vm = started.app.dialplan.voicemail;
+    const retrievalCode = vm?.service === 'internal' ? vm.retrievalCode : undefined;
     assert.equal(retrievalCode, '*98', 'the example\'s retrieval code');
-    return { app: started, sipPort: Number(eut.udp.split(':')[1]), retrievalCode };
+    return { ...started, retrievalCode };
   }
 
-  async function api(method: string, urlPath: string, body?: unknown): Promise<Response> {
-    const control = app?.controlApi;
-    assert.ok(control, 'the example dialplan starts the control API');
-    return fetch(`${control.url}${urlPath}`, {
-      method,
-      headers: { authorization: `Bearer ${DEMO_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  function api(method: string, urlPath: string, body?: unknown): Promise<Response> {
+    const app = run.current();
+    assert.ok(app, 'the app is started');
+    return controlApi(app, method, urlPath, body);
   }
 
   async function opened<T extends { close(): Promise<void> }>(x: Promise<T>): Promise<T> {
@@ -229,7 +188,7 @@ describe('b2bua: voicemail retrieval (*98) from a registered device through `lin
     const uri = `sip:${retrievalCode}@127.0.0.1`;
     const answeredAt = performance.now();
     peer.useRemoteSdp(await device.invite(uri, demoPassword('bob'), peer.sdp()));
-    const count = ['you-have', 'digit-1', 'new-message'].map((name) => ({ name, pcm: prompt(promptsDir, name) }));
+    const count = ['you-have', 'digit-1', 'new-message'].map((name) => ({ name, pcm: prompt(prompts(), name) }));
     const countMs = count.reduce((n, p) => n + p.pcm.length / 8, 0);
     await until(() => peer.receivedPcm(answeredAt).length >= (countMs + 300) * 8, 10_000, 'the count prompt');
     const heardCount = peer.receivedPcm(answeredAt).subarray(0, (countMs + 1500) * 8);

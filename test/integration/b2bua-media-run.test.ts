@@ -18,21 +18,16 @@
  * Run:  npx mocha --no-config --node-option import=tsx --extension ts test/integration/b2bua-media-run.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
-import { readEngineFlags } from '../../src/config/index.js';
 import type { CallEvent } from '../../src/events/index.js';
 import { FileEventLog } from '../../src/events/index.js';
-import { startLineGate } from '../../src/main.js';
-import type { RunningLineGate } from '../../src/main.js';
 import { readWav } from '../../src/media/wav/index.js';
-import { RtpPeer, runtimePortRange } from '../helpers/rtp-peer.js';
-import { controlApi, demoPassword, registerAt } from './run-bed.js';
-import { SECRET, until, useTestBed } from './test-bed.js';
-import { awaitToneThenQuiet, buildPrompts, knownSignal, signalToneRuns, SIGNAL_TONES, toneFraction } from './voicemail-bed.js';
+import { RtpPeer } from '../helpers/rtp-peer.js';
+import { controlApi, demoPassword, registerAt, useExampleApp, usePrompts, type StartedExampleApp } from './run-bed.js';
+import { until, useTestBed } from './test-bed.js';
+import { awaitToneThenQuiet, knownSignal, signalToneRuns, SIGNAL_TONES, toneFraction } from './voicemail-bed.js';
 import { VoicemailPhone } from './voicemail-phone.js';
 
 /** Median share of `freqHz` over the loud 100 ms windows of a channel. */
@@ -54,50 +49,17 @@ interface Listed {
 
 describe('b2bua: voicemail and recording wired into `linegate run` (startLineGate on the example dialplan)', function () {
   this.timeout(90_000);
-  let app: RunningLineGate | undefined;
-  let varDir: string | undefined;
-  let promptsDir: string;
-  const closers: Array<() => Promise<void>> = [];
-
-  before(function () {
-    this.timeout(60_000);
-    promptsDir = mkdtempSync(path.join(tmpdir(), 'linegate-media-run-prompts-'));
-    buildPrompts(promptsDir);
-  });
-  after(() => rmSync(promptsDir, { recursive: true, force: true }));
   // Before useTestBed's hooks: the app's srf leaves before the TestBed closes the engine.
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-    for (const c of closers.splice(0)) await c();
-    if (varDir) rmSync(varDir, { recursive: true, force: true });
-    varDir = undefined;
-  });
+  const run = useExampleApp(() => bed(), 'media-run');
+  const { closers } = run;
+  const prompts = usePrompts('media-run');
   const bed = useTestBed();
 
   /** startLineGate on a copy of the example with this run's prompts and ports, and `edit` applied. */
-  async function startApp(edit: (yaml: string) => string = (y) => y): Promise<{ app: RunningLineGate; sipPort: number }> {
-    const eut = await bed().startEngine();
-    const flags = readEngineFlags(['--address', '127.0.0.1', '--port', String(eut.engine.wireAddress().port), '--secret', SECRET]);
-    assert.ok(flags.ok);
-    varDir = mkdtempSync(path.join(tmpdir(), 'linegate-media-run-'));
-    const ports = runtimePortRange();
-    const example = readFileSync('dialplans/example.yaml', 'utf8');
-    const yaml = edit(example
-      .replace(/^voicemail:\n/m, `voicemail:\n  promptsDir: ${JSON.stringify(promptsDir)}\n  silenceTimeoutMs: 4000\n`)
-      .replace(/rtpPortMin: \d+/, `rtpPortMin: ${ports.min}`)
-      .replace(/rtpPortMax: \d+/, `rtpPortMax: ${ports.max}`));
-    assert.notEqual(yaml, example);
-    const file = path.join(varDir, 'dialplan.yaml');
-    writeFileSync(file, yaml);
-    const started = await startLineGate({
-      flags: flags.flags, engine: eut.engine, log: pino({ level: 'silent' }), varDir, dialplanPath: file,
-      env: { LINEGATE_CONTROL_ADDRESS: '127.0.0.1', LINEGATE_CONTROL_PORT: '0', LINEGATE_CRM: 'off' },
-    });
-    assert.ok(started, 'the dialplan loads');
-    app = started;
-    assert.equal(started.dialplan.voicemail?.service, 'internal', 'the example uses linegate\'s own voicemail');
-    return { app: started, sipPort: Number(eut.udp.split(':')[1]) };
+  async function startApp(edit: (yaml: string) => string = (y) => y): Promise<StartedExampleApp> {
+    const started = await run.start({ promptsDir: prompts(), edit });
+    assert.equal(started.app.dialplan.voicemail?.service, 'internal', 'the example uses linegate\'s own voicemail');
+    return started;
   }
 
   async function peer(codec: 'PCMU' | 'PCMA' = 'PCMU'): Promise<RtpPeer> {
@@ -179,7 +141,7 @@ describe('b2bua: voicemail and recording wired into `linegate run` (startLineGat
     const answer = await caller.invite(`sip:+14155550100@127.0.0.1:${sipPort}`, '+14155550177', callerPeer.sdp());
     callerPeer.useRemoteSdp(answer);
     assert.notEqual(answer, calleePeer.sdp(), 'the caller talks to the anchor, not to the callee');
-    const folder = path.join(varDir!, 'recordings', 'alice');
+    const folder = path.join(run.varDir(), 'recordings', 'alice');
     await until(() => listWavs(folder).length === 1, 10_000, 'the recording to start (after the consent announcement)');
 
     await Promise.all([callerPeer.sendTone(440, 1500), calleePeer.sendTone(1000, 1500)]);
@@ -197,7 +159,7 @@ describe('b2bua: voicemail and recording wired into `linegate run` (startLineGat
     assert.ok(loudShare(right, 1000) > 0.6, `callee's 1 kHz on the right (${loudShare(right, 1000).toFixed(2)})`);
     assert.ok(loudShare(left, 1000) < 0.2 && loudShare(right, 440) < 0.2, 'each signal on its own channel only');
 
-    const available = (await readEvents(path.join(varDir!, 'events'))).filter((e) => e.type === 'recording.available');
+    const available = (await readEvents(path.join(run.varDir(), 'events'))).filter((e) => e.type === 'recording.available');
     assert.equal(available.length, 1);
     const ev = available[0] as Extract<CallEvent, { type: 'recording.available' }>;
     assert.deepEqual([ev.userId, ev.channels, ev.layout, path.resolve(ev.path)], ['alice', 2, 'caller-left,callee-right', path.resolve(file)]);

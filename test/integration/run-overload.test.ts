@@ -13,20 +13,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
 import type { LagReading, LagSource } from '../../src/b2bua/call/index.js';
-import { readEngineFlags } from '../../src/config/index.js';
-import { startLineGate } from '../../src/main.js';
-import type { RunningLineGate } from '../../src/main.js';
 import { createRegistry } from '../../src/observability/index.js';
 import { authorization, parseChallenge } from '../helpers/digest-client.js';
-import { runtimePortRange } from '../helpers/rtp-peer.js';
 import { UdpSipClient } from '../helpers/udp-sip-client.js';
-import { demoPassword } from './run-bed.js';
-import { SECRET, until, useTestBed } from './test-bed.js';
+import { demoPassword, useExampleApp } from './run-bed.js';
+import { until, useTestBed } from './test-bed.js';
 import { parseSip, VoicemailPhone, type SipMessage } from './voicemail-phone.js';
 
 class HighLag implements LagSource {
@@ -133,43 +125,24 @@ function carrierInvite(client: UdpSipClient, sipPort: number): string {
 
 describe('linegate run: overload (lag source injected through startLineGate)', function () {
   this.timeout(30_000);
-  let app: RunningLineGate | undefined;
-  let varDir: string | undefined;
-  const closers: Array<() => Promise<void>> = [];
   // Before useTestBed's hooks: the app's srf leaves before the TestBed closes the engine.
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-    for (const c of closers.splice(0)) await c();
-    if (varDir) rmSync(varDir, { recursive: true, force: true });
-    varDir = undefined;
-  });
+  const example = useExampleApp(() => bed(), 'run-overload');
+  const { closers } = example;
   const bed = useTestBed();
 
   it('REGISTER passes, a carrier call gets 503 + Retry-After, bob\'s 911 reaches the emergency trunk; metrics follow', async () => {
     const trunk = await bed().sipp({ scenario: 'b2bua-uas-expect-pidf-lo-answer.xml' });
-    const eut = await bed().startEngine();
-    const flags = readEngineFlags(['--address', '127.0.0.1', '--port', String(eut.engine.wireAddress().port), '--secret', SECRET]);
-    assert.ok(flags.ok);
-    varDir = mkdtempSync(path.join(tmpdir(), 'linegate-run-overload-'));
-    const ports = runtimePortRange();
-    const example = readFileSync('dialplans/example.yaml', 'utf8');
-    const yaml = example
-      .replace('uri: sip:127.0.0.1:5080', `uri: sip:127.0.0.1:${trunk.port}`)
-      .replace(/rtpPortMin: \d+/, `rtpPortMin: ${ports.min}`)
-      .replace(/rtpPortMax: \d+/, `rtpPortMax: ${ports.max}`);
-    assert.ok(yaml.includes(`sip:127.0.0.1:${trunk.port}`) && !/^overload:/m.test(yaml), 'the trunk is the sipp UAS; overload is the default');
-    const file = path.join(varDir, 'dialplan.yaml');
-    writeFileSync(file, yaml);
     const registry = createRegistry();
     const lag = new HighLag();
-    app = await startLineGate({
-      flags: flags.flags, engine: eut.engine, log: pino({ level: 'silent' }), varDir, dialplanPath: file, registry, lagSource: lag,
-      env: { LINEGATE_CONTROL_ADDRESS: '127.0.0.1', LINEGATE_CONTROL_PORT: '0', LINEGATE_CRM: 'off' },
+    const { app, sipPort } = await example.start({
+      registry, lagSource: lag,
+      edit: (yaml) => {
+        const edited = yaml.replace('uri: sip:127.0.0.1:5080', `uri: sip:127.0.0.1:${trunk.port}`);
+        assert.ok(edited.includes(`sip:127.0.0.1:${trunk.port}`) && !/^overload:/m.test(edited), 'the trunk is the sipp UAS; overload is the default');
+        return edited;
+      },
     });
-    assert.ok(app, 'the dialplan loads');
     assert.deepEqual(app.dialplan.overload, { enabled: true, enterLagMs: 150, leaveLagMs: 50, retryAfterS: 5 });
-    const sipPort = Number(eut.udp.split(':')[1]);
     let metrics = '';
     await until(() => /^linegate_overloaded 1$/m.test(metrics), 3000, 'linegate_overloaded 1', async () => { metrics = await registry.metrics(); });
 
@@ -197,8 +170,7 @@ describe('linegate run: overload (lag source injected through startLineGate)', f
     assert.match(metrics, /^linegate_event_loop_lag_seconds 0\.4$/m);
     assert.match(metrics, /^linegate_call_decisions_total\{decision="reject-overload"\} 1$/m);
     assert.match(metrics, /^linegate_call_decisions_total\{decision="emergency"\} 1$/m);
-    await app.close();
-    app = undefined;
+    await app.close(); // before the test ends: afterEach's close() is then a no-op (idempotent)
     assert.equal(lag.closed, true, 'close() closes the guard and its source');
   });
 });

@@ -14,8 +14,12 @@
  * | `counter:calls:trunk:<trunkId>`  | string int | incr/decrCounter            | sliding, 4 h |
  * | `counter:authfail:user:<userId>` | string int | incrCounter                 | fixed window, 15 min from the first failure: the lockout window |
  * | `counter:authfail:source:<addr>` | string int | incrCounter                 | fixed window, 15 min |
- * | `recent:<userId>`                | list JSON  | push/updateRecentCall       | 30 days, refreshed by each push; newest RECENT_CALLS_MAX kept |
+ * | `recent:<userId>`                | list JSON  | push/updateRecentCall, nextRecentCallSeq | 30 days, refreshed by each push; newest RECENT_CALLS_MAX kept |
  * | `kv:<key>`                       | string JSON| kvSet                       | ttlMs from kvSet |
+ *
+ * An ended call's last event seq lives in its RecentCall (`lastSeq`), not under a key of
+ * its own: earlier versions wrote `kv:call-seq:<callId>` (and `kv:call-seq:<callId>:<seq>`)
+ * per call; such keys still load from a snapshot or Redis and simply expire (30 days).
  *
  * Values inside `reg:<aor>`: field = binding identity (bindingId), value =
  * `{"exp":<expiry, ms on the store's clock>,"b":<Binding JSON>}`.

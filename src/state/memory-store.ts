@@ -215,6 +215,16 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async nextRecentCallSeq(userId: string, callId: string): Promise<number | undefined> {
+    const e = this.get(recentCallsKey(userId), 'recent');
+    const i = e?.calls.findIndex((c) => c.callId === callId) ?? -1;
+    const last = e?.calls[i]?.lastSeq;
+    if (!e || last === undefined) return undefined;
+    e.calls[i] = { ...(e.calls[i] as RecentCall), lastSeq: last + 1 };
+    this.dirty = true;
+    return last + 1;
+  }
+
   async listRecentCalls(userId: string, limit = RECENT_CALLS_MAX): Promise<RecentCall[]> {
     return (this.get(recentCallsKey(userId), 'recent')?.calls ?? []).slice(0, Math.max(0, limit)).map(copy);
   }

@@ -160,3 +160,22 @@ for i, raw in ipairs(items) do
 end
 return 0
 `);
+
+/**
+ * ARGV: callId → the entry's lastSeq raised by one (and stored), or 0 when the call is not
+ * listed or has no integer lastSeq. The first entry with that callId, as UPDATE_RECENT_CALL.
+ */
+export const NEXT_RECENT_CALL_SEQ = new LuaScript(`
+local items = redis.call('LRANGE', KEYS[1], 0, -1)
+for i, raw in ipairs(items) do
+  local ok, item = pcall(cjson.decode, raw)
+  if ok and type(item) == 'table' and item.callId == ARGV[1] then
+    local last = item.lastSeq
+    if type(last) ~= 'number' or last < 0 or last ~= math.floor(last) then return 0 end
+    item.lastSeq = last + 1
+    redis.call('LSET', KEYS[1], i - 1, cjson.encode(item))
+    return item.lastSeq
+  end
+end
+return 0
+`);

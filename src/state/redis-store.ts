@@ -13,6 +13,7 @@ import {
   DECR_COUNTER,
   INCR_COUNTER,
   LIST_BINDINGS,
+  NEXT_RECENT_CALL_SEQ,
   PUT_BINDING,
   PUT_SETTINGS,
   REMOVE_ALL_BINDINGS,
@@ -146,6 +147,11 @@ export class RedisStore implements Store {
   async updateRecentCall(userId: string, callId: string, patch: RecentCallPatch): Promise<boolean> {
     const reply = await UPDATE_RECENT_CALL.run(this.redis, this.k(recentCallsKey(userId)), [callId, JSON.stringify(patch)]);
     return Number(reply) === 1;
+  }
+
+  async nextRecentCallSeq(userId: string, callId: string): Promise<number | undefined> {
+    const seq = Number(await NEXT_RECENT_CALL_SEQ.run(this.redis, this.k(recentCallsKey(userId)), [callId]));
+    return Number.isSafeInteger(seq) && seq > 0 ? seq : undefined;
   }
 
   async listRecentCalls(userId: string, limit = RECENT_CALLS_MAX): Promise<RecentCall[]> {

@@ -28,7 +28,9 @@ export function isRecentCall(x: unknown): x is RecentCall {
     (x['direction'] === 'inbound' || x['direction'] === 'outbound') &&
     typeof x['from'] === 'string' &&
     typeof x['to'] === 'string' &&
-    typeof x['startedAt'] === 'string'
+    typeof x['startedAt'] === 'string' &&
+    (x['lastSeq'] === undefined || isCount(x['lastSeq'])) &&
+    optional(x, 'seqOwner', 'string')
   );
 }
 

@@ -110,6 +110,18 @@ export interface RecentCall {
   readonly hasNotes?: boolean;
   /** The opportunity the call is tagged with (click-to-call or the control API); the last tag wins. */
   readonly opportunityId?: string;
+  /**
+   * The last event seq the call has used, once it has ended: the shell records it with the
+   * call's end, and events written afterwards (notes, tags, voicemail, recordings) take the
+   * next ones through nextRecentCallSeq. Kept here rather than under a key per call, so the
+   * store stays bounded by its users (RECENT_CALLS_MAX each), not by the call history.
+   */
+  readonly lastSeq?: number;
+  /**
+   * On the callee's entry of an internal call: the owner, whose entry carries `lastSeq`
+   * (one counter per call, or two lists would hand out the same seqs).
+   */
+  readonly seqOwner?: string;
 }
 
 export type RecentCallPatch = Partial<Omit<RecentCall, 'callId'>>;
@@ -156,6 +168,11 @@ export interface Store {
   /** Merges `patch` into the entry with that callId; false if it is not in the list. */
   updateRecentCall(userId: string, callId: string, patch: RecentCallPatch): Promise<boolean>;
   listRecentCalls(userId: string, limit?: number): Promise<RecentCall[]>;
+  /**
+   * Atomically raises the entry's `lastSeq` by one and returns it: the call's next event seq.
+   * undefined if the call is not in the list or has no `lastSeq` (it has not recorded its end).
+   */
+  nextRecentCallSeq(userId: string, callId: string): Promise<number | undefined>;
 
   kvGet(key: string): Promise<Json | undefined>;
   /** Sets with a TTL; with ifAbsent only when the key does not exist. Returns whether it was set. */

@@ -227,6 +227,26 @@ export function storeContract(h: () => StoreHarness): void {
       assert.deepEqual((await store.listRecentCalls('u1', 2)).map((c) => c.callId), [`c${RECENT_CALLS_MAX + 5}`, `c${RECENT_CALLS_MAX + 4}`]);
       assert.deepEqual(await store.listRecentCalls('u2'), []);
     });
+
+    it('keeps an ended call\'s lastSeq and seqOwner, and hands out the next seqs atomically', async () => {
+      await store.pushRecentCall('u1', call('c1'));
+      await store.pushRecentCall('u1', call('c2', { seqOwner: 'u9' }));
+      assert.equal(await store.nextRecentCallSeq('u1', 'c1'), undefined, 'no lastSeq recorded yet');
+      assert.equal(await store.nextRecentCallSeq('u1', 'nope'), undefined);
+      assert.equal(await store.nextRecentCallSeq('u2', 'c1'), undefined);
+      assert.equal(await store.updateRecentCall('u1', 'c1', { endedAt: '2024-05-01T12:01:00.000Z', lastSeq: 4 }), true);
+      assert.deepEqual((await store.listRecentCalls('u1'))[1], call('c1', { endedAt: '2024-05-01T12:01:00.000Z', lastSeq: 4 }));
+      assert.deepEqual((await store.listRecentCalls('u1'))[0], call('c2', { seqOwner: 'u9' }));
+      const got = await Promise.all([1, 2, 3, 4, 5].map(() => store.nextRecentCallSeq('u1', 'c1')));
+      assert.deepEqual([...got].sort(), [5, 6, 7, 8, 9]);
+      assert.equal((await store.listRecentCalls('u1'))[1]?.lastSeq, 9);
+      await store.kvSet('call-seq:old-call', 3, LONG); // as an earlier version wrote per call
+      await store.close();
+      const again = await open();
+      assert.deepEqual((await again.listRecentCalls('u1')).map((c) => [c.callId, c.lastSeq, c.seqOwner]), [['c2', undefined, 'u9'], ['c1', 9, undefined]]);
+      assert.equal(await again.nextRecentCallSeq('u1', 'c1'), 10);
+      assert.equal(await again.kvGet('call-seq:old-call'), 3, 'an earlier version\'s per-call key still loads');
+    });
   });
 
   describe('kv', () => {

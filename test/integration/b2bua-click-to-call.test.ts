@@ -74,8 +74,11 @@ describe('b2bua: click-to-call through the control API', function () {
     await until(() => sb.shell.activeCalls() === 0 && sb.events.ofCall(callId).some((e) => e.type === 'call.ended'), 5000, 'call.ended');
     // The last seq is recorded once the call settles; a note now goes through the API's own path.
     let recorded: unknown;
-    await until(() => recorded !== undefined, 2000, 'last seq recorded', async () => { recorded = await sb.store.kvGet(`call-seq:${callId}`); });
+    await until(() => recorded !== undefined, 2000, 'last seq recorded', async () => {
+      recorded = (await sb.store.listRecentCalls('alice')).find((c) => c.callId === callId)?.lastSeq;
+    });
     assert.equal(recorded, 6);
+    assert.equal(await sb.store.kvGet(`call-seq:${callId}`), undefined, 'no key per call any more');
     const after = await api(server, 'POST', `/calls/${callId}/notes`, { userId: 'alice', text: 'sent the quote' });
     assert.equal(after.status, 201, JSON.stringify(after.json));
 

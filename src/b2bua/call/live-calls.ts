@@ -11,12 +11,13 @@ import { CALL_NOT_ACTIVE } from '../control/index.js';
 import type { Annotation, CallEventWriter } from './event-writer.js';
 
 export interface EndedCallRecorder {
-  recordEnded(callId: string, lastSeq: number): Promise<void>;
+  /** `users`: the call's users, its owner (the userId of its events) first. */
+  recordEnded(callId: string, lastSeq: number, users: readonly string[]): Promise<unknown>;
 }
 
 interface LiveCall {
   writer: CallEventWriter;
-  /** The users who may annotate it (caller and callee users of the call). */
+  /** The users who may annotate it (the owner, then the callee user of an internal call). */
   users: () => readonly string[];
   ending?: Promise<void>;
 }
@@ -56,7 +57,7 @@ export class LiveCalls {
     if (!call) return Promise.resolve();
     call.ending ??= (async () => {
       await call.writer.flushed();
-      await this.recorder.recordEnded(callId, call.writer.lastSeq);
+      await this.recorder.recordEnded(callId, call.writer.lastSeq, call.users());
     })().catch((err: unknown) => this.log.error({ err: String(err), callId }, 'last event seq not recorded'))
       .finally(() => this.calls.delete(callId));
     return call.ending;

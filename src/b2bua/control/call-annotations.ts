@@ -82,7 +82,7 @@ export class CallAnnotations {
     if (!recent.some((c) => c.callId === callId)) {
       throw new LinegateError(CALL_NOT_FOUND, `call ${callId} is not in progress and not among ${userId}'s recent calls`);
     }
-    const seq = await this.sequence.next(callId);
+    const seq = await this.sequence.next(callId, userId);
     return { v: CALL_EVENT_VERSION, callId, seq, at: new Date(this.options.wallNow()).toISOString(), userId };
   }
 }

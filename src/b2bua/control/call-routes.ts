@@ -104,7 +104,7 @@ async function shell<T>(action: () => Promise<T>): Promise<ShellResult<T>> {
   } catch (e) {
     if (!(e instanceof LinegateError)) throw e;
     if (e.code === CALL_NOT_FOUND) return { ok: false, response: apiError('CALL_NOT_FOUND', e.message) };
-    if (e.code === CALL_SEQUENCE_UNKNOWN) return { ok: false, response: apiError('CALL_SEQUENCE_UNKNOWN', 'this call ended without a recorded event sequence, so it cannot be annotated') };
+    if (e.code === CALL_SEQUENCE_UNKNOWN) return { ok: false, response: apiError('CALL_SEQUENCE_UNKNOWN', 'this call has no recorded event sequence (it ended without recording one), so it cannot be annotated here; add the note in the CRM instead') };
     return { ok: false, response: apiError('CALL_CONTROL_FAILED', `the call could not be handled (${e.code})`) };
   }
 }

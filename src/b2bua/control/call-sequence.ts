@@ -3,46 +3,64 @@
  * (1, 2, 3…, events/call-event.ts); a note or tag added afterwards must continue from the
  * call's last seq, or the CRM worker (idempotent on callId + seq) would drop it as a
  * duplicate. So the shell records the last seq when the call ends (recordEnded), and the
- * API takes the next ones from here.
+ * API, voicemail and recording take the next ones from here.
  *
- * Each seq is claimed with a set-if-absent key, so two gateway processes annotating the
- * same call never hand out the same seq (the Store has no atomic increment for kv).
+ * The last seq lives in the call's RecentCall (`lastSeq`) in its owner's recent-calls list,
+ * not under a key per call: the store must stay bounded by the users it serves (at most
+ * RECENT_CALLS_MAX calls each), not grow with the call history. A call pushed out of the
+ * list can no longer be continued (CALL_SEQUENCE_UNKNOWN), as it can no longer be found.
+ *
+ * Seqs are claimed with Store.nextRecentCallSeq, one atomic step (a Lua script on Redis),
+ * so two gateway processes annotating the same call never hand out the same seq and no
+ * claim key is needed. Only the owner's entry counts: the callee of an internal call (whose
+ * voicemail or recording policy may file events under the call) gets an entry pointing at
+ * the owner (`seqOwner`), since two lists each counting would hand out the same seqs.
  */
 import { LinegateError } from '../../shared/index.js';
-import { RECENT_CALLS_TTL_MS } from '../../state/index.js';
 import type { Store } from '../../state/index.js';
-
-/** kv key holding the last seq a finished call used. */
-export const lastSeqKey = (callId: string): string => `call-seq:${callId}`;
-const claimKey = (callId: string, seq: number): string => `call-seq:${callId}:${seq}`;
-
-/** Kept as long as the recent-calls list that makes the call findable. */
-const SEQ_TTL_MS = RECENT_CALLS_TTL_MS;
-const MAX_CLAIM_ATTEMPTS = 32;
 
 export const CALL_SEQUENCE_UNKNOWN = 'CALL_SEQUENCE_UNKNOWN';
 
+type SequenceStore = Pick<Store, 'updateRecentCall' | 'nextRecentCallSeq' | 'listRecentCalls' | 'pushRecentCall'>;
+
 export class CallSequence {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: SequenceStore) {}
 
-  /** For the shell: the call ended and its last event had `lastSeq`. */
-  async recordEnded(callId: string, lastSeq: number): Promise<void> {
-    await this.store.kvSet(lastSeqKey(callId), lastSeq, SEQ_TTL_MS);
-  }
-
-  /** The next seq for a finished call; rejects with CALL_SEQUENCE_UNKNOWN if it ended unrecorded. */
-  async next(callId: string): Promise<number> {
-    const last = await this.store.kvGet(lastSeqKey(callId));
-    if (typeof last !== 'number' || !Number.isSafeInteger(last) || last < 1) {
-      throw new LinegateError(CALL_SEQUENCE_UNKNOWN, `no event seq is recorded for call ${callId}`);
-    }
-    for (let seq = last + 1; seq <= last + MAX_CLAIM_ATTEMPTS; seq++) {
-      if (await this.store.kvSet(claimKey(callId, seq), true, SEQ_TTL_MS, { ifAbsent: true })) {
-        // Advisory: lets the next claimer start near the end instead of walking every claim.
-        await this.store.kvSet(lastSeqKey(callId), seq, SEQ_TTL_MS);
-        return seq;
+  /**
+   * For the shell: the call ended and its last event had `lastSeq`. `users` are the call's
+   * users, its owner (the `userId` of its events, whose recent calls list it) first.
+   * Resolves false when the owner's list does not hold the call (nothing recorded).
+   */
+  async recordEnded(callId: string, lastSeq: number, users: readonly string[]): Promise<boolean> {
+    const [owner, ...others] = users;
+    if (owner === undefined || !(await this.store.updateRecentCall(owner, callId, { lastSeq }))) return false;
+    const callees = [...new Set(others)].filter((u) => u !== owner);
+    if (callees.length === 0) return true;
+    const call = (await this.store.listRecentCalls(owner)).find((c) => c.callId === callId);
+    if (!call) return true;
+    const { lastSeq: _ownerSeq, seqOwner: _none, hasNotes: _notes, opportunityId: _opp, ...shared } = call;
+    for (const u of callees) {
+      if (!(await this.store.updateRecentCall(u, callId, { seqOwner: owner }))) {
+        await this.store.pushRecentCall(u, { ...shared, direction: 'inbound', seqOwner: owner });
       }
     }
-    throw new LinegateError(CALL_SEQUENCE_UNKNOWN, `could not claim an event seq for call ${callId}`);
+    return true;
+  }
+
+  /**
+   * The next seq for a finished call in `userId`'s recent calls; rejects with
+   * CALL_SEQUENCE_UNKNOWN if the call is not listed there or has not recorded its end.
+   */
+  async next(callId: string, userId: string): Promise<number> {
+    const seq = (await this.store.nextRecentCallSeq(userId, callId)) ?? (await this.viaOwner(callId, userId));
+    if (seq === undefined) {
+      throw new LinegateError(CALL_SEQUENCE_UNKNOWN, `no event seq is recorded for call ${callId} in ${userId}'s recent calls`);
+    }
+    return seq;
+  }
+
+  private async viaOwner(callId: string, userId: string): Promise<number | undefined> {
+    const owner = (await this.store.listRecentCalls(userId)).find((c) => c.callId === callId)?.seqOwner;
+    return owner === undefined || owner === userId ? undefined : this.store.nextRecentCallSeq(owner, callId);
   }
 }

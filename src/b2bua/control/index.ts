@@ -6,7 +6,7 @@ export { ControlServer } from './control-server.js';
 export type { ControlServerOptions } from './control-server.js';
 export { CALL_NOT_ACTIVE } from './call-control.js';
 export type { CallControl, ClickToCallOptions } from './call-control.js';
-export { CallSequence, CALL_SEQUENCE_UNKNOWN, lastSeqKey } from './call-sequence.js';
+export { CallSequence, CALL_SEQUENCE_UNKNOWN } from './call-sequence.js';
 export { CallAnnotations, CALL_NOT_FOUND } from './call-annotations.js';
 export type { CallAnnotationsOptions } from './call-annotations.js';
 export { effectiveSettings, readStoredSettings, FORWARD_RULES } from './user-settings.js';

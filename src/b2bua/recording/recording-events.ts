@@ -67,7 +67,7 @@ export class RecordingEvents {
 
   private async appendAll(list: readonly FinishedRecording[], at: string): Promise<void> {
     for (const r of list) {
-      const seq = await this.seqFor(r.callId);
+      const seq = await this.seqFor(r.callId, r.userId);
       if (seq === undefined) {
         this.deps.log.error({ callId: r.callId, recordingId: r.recordingId, path: r.path }, 'no event seq for recording.available: not appended');
         continue;
@@ -86,10 +86,10 @@ export class RecordingEvents {
     }
   }
 
-  private async seqFor(callId: string): Promise<number | undefined> {
+  private async seqFor(callId: string, userId: string): Promise<number | undefined> {
     for (let attempt = 0; attempt < SEQ_ATTEMPTS && !this.closed; attempt++) {
       try {
-        return await this.deps.sequence.next(callId);
+        return await this.deps.sequence.next(callId, userId);
       } catch (err) {
         this.deps.log.debug({ callId, err: String(err), attempt }, 'call seq not recorded yet');
         await this.wait(SEQ_RETRY_MS);

@@ -37,7 +37,8 @@ export interface RecordingEventSink {
  * it rejects until the shell has recorded the call's last seq, and the service retries.
  */
 export interface EventSequence {
-  next(callId: string): Promise<number>;
+  /** `userId`: whose recent calls hold the call. */
+  next(callId: string, userId: string): Promise<number>;
 }
 
 export interface RecordingServiceOptions {

@@ -68,7 +68,7 @@ export class VoicemailEvents {
   }
 
   private async append(draft: VoicemailEventDraft): Promise<void> {
-    const seq = await this.seqFor(draft.callId);
+    const seq = await this.seqFor(draft.callId, draft.userId);
     if (seq === undefined) return;
     try {
       await this.sink.append({ ...draft, v: 1, seq } as VoicemailEvent);
@@ -77,11 +77,11 @@ export class VoicemailEvents {
     }
   }
 
-  private async seqFor(callId: string): Promise<number | undefined> {
+  private async seqFor(callId: string, userId: string): Promise<number | undefined> {
     let last: unknown;
     for (let attempt = 0; attempt < SEQ_ATTEMPTS && !this.closed; attempt++) {
       try {
-        return await this.sequence.next(callId);
+        return await this.sequence.next(callId, userId);
       } catch (err) {
         last = err;
         if (!(await this.wait(SEQ_RETRY_MS))) break;

@@ -54,7 +54,8 @@ export interface VoicemailEventSink {
  * the service retries (see VoicemailEvents).
  */
 export interface EventSequence {
-  next(callId: string): Promise<number>;
+  /** `userId`: whose recent calls hold the call. */
+  next(callId: string, userId: string): Promise<number>;
 }
 
 export interface VoicemailServiceOptions {

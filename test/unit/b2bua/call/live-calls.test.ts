@@ -23,13 +23,13 @@ function notActive(e: unknown): boolean {
 
 describe('b2bua/call: LiveCalls', () => {
   let sink: CollectingSink;
-  let recorded: Array<[string, number]>;
+  let recorded: Array<[string, number, readonly string[]]>;
   let live: LiveCalls;
   let writer: CallEventWriter;
   beforeEach(() => {
     sink = new CollectingSink();
     recorded = [];
-    live = new LiveCalls({ recordEnded: (callId, seq) => { recorded.push([callId, seq]); return Promise.resolve(); } }, () => AT, silentLog);
+    live = new LiveCalls({ recordEnded: (callId, seq, users) => { recorded.push([callId, seq, users]); return Promise.resolve(); } }, () => AT, silentLog);
     writer = new CallEventWriter(sink, () => assert.fail('append failed'));
     live.add('c1', writer, () => ['alice', 'bob']);
   });
@@ -58,7 +58,7 @@ describe('b2bua/call: LiveCalls', () => {
     await ending;
     await assert.rejects(racing, notActive);
     await assert.rejects(live.annotate('c1', 'alice', { type: 'note.added', text: 'later' }), notActive);
-    assert.deepEqual(recorded, [['c1', 2]]);
+    assert.deepEqual(recorded, [['c1', 2, ['alice', 'bob']]]);
     assert.equal(sink.events.length, 2);
   });
 });

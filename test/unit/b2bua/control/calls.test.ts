@@ -61,7 +61,7 @@ describe('control API: calls', () => {
 
   it('records notes and tags after the call ended as events continuing its seq, and flags the summary', async () => {
     await h.store.pushRecentCall('alice', ENDED_CALL);
-    await new CallSequence(h.store).recordEnded('call-in-1', 4);
+    assert.equal(await new CallSequence(h.store).recordEnded('call-in-1', 4, ['alice']), true);
     assert.equal((await h.request('POST', '/calls/call-in-1/notes', { userId: 'alice', text: 'Call back Friday.' })).status, 201);
     assert.equal((await h.request('PUT', '/calls/call-in-1/opportunity', { userId: 'alice', opportunityId: 'opp-1' })).status, 200);
     const logged = (await h.events.read('test', 'reader', 10, 0)).map((e) => e.event);

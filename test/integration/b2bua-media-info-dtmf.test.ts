@@ -20,14 +20,11 @@
  * Run:  npx mocha --no-config --node-option import=tsx --extension ts test/integration/b2bua-media-info-dtmf.test.ts
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { crossCorrelate } from '../../src/media/dsp/index.js';
-import { readWav, resample } from '../../src/media/wav/index.js';
 import { RtpPeer } from '../helpers/rtp-peer.js';
 import { controlApi, demoPassword, demoSecret, useExampleApp, usePrompts } from './run-bed.js';
 import { until, useTestBed } from './test-bed.js';
-import { awaitQuiet, awaitToneThenQuiet, knownSignal, signalToneRuns, SIGNAL_TONES } from './voicemail-bed.js';
+import { awaitQuiet, awaitToneThenQuiet, knownSignal, promptPcm, signalToneRuns, SIGNAL_TONES } from './voicemail-bed.js';
 import { VoicemailPhone } from './voicemail-phone.js';
 
 const BOB_NUMBER = '+14155550101';
@@ -44,17 +41,9 @@ describe('b2bua: voicemail driven by keys sent only as SIP INFO (issues #3/#5)',
   const prompts = usePrompts('info-dtmf');
   const bed = useTestBed();
 
-  /** A prompt of this run as 8 kHz mono PCM. */
-  function prompt(name: string): Int16Array {
-    const wav = readWav(readFileSync(path.join(prompts(), `${name}.wav`)));
-    if (!wav.ok) throw new Error(`${name}.wav: ${wav.reason}`);
-    const mono = wav.channels > 1 ? wav.samples.filter((_s, i) => i % wav.channels === 0) : wav.samples;
-    return wav.sampleRate === 8000 ? mono : resample(mono, wav.sampleRate, 8000);
-  }
-
   /** Resolves once `names`, one after the other, have been heard since `since` (cross-correlation). */
   async function hears(peer: RtpPeer, since: number, names: readonly string[], timeoutMs = 15_000): Promise<void> {
-    const pcms = names.map((name) => ({ name, pcm: prompt(name) }));
+    const pcms = names.map((name) => ({ name, pcm: promptPcm(prompts(), name) }));
     const total = pcms.reduce((n, p) => n + p.pcm.length, 0);
     const heardAll = (): boolean => {
       const got = peer.receivedPcm(since);

@@ -12,24 +12,13 @@
  * Run:  npx mocha --no-config --node-option import=tsx --extension ts test/integration/b2bua-media-retrieval.test.ts
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { crossCorrelate } from '../../src/media/dsp/index.js';
-import { readWav, resample } from '../../src/media/wav/index.js';
 import { RtpPeer } from '../helpers/rtp-peer.js';
 import { controlApi, demoPassword, useExampleApp, usePrompts, type StartedExampleApp } from './run-bed.js';
 import { until, useTestBed } from './test-bed.js';
-import { awaitQuiet, awaitToneThenQuiet, knownSignal, signalToneRuns, SIGNAL_TONES } from './voicemail-bed.js';
+import { awaitQuiet, awaitToneThenQuiet, knownSignal, promptPcm, signalToneRuns, SIGNAL_TONES } from './voicemail-bed.js';
 import { DeviceCall, statusOf } from './device-call.js';
 import { VoicemailPhone } from './voicemail-phone.js';
-
-/** A prompt of this run as 8 kHz mono PCM. */
-function prompt(dir: string, name: string): Int16Array {
-  const wav = readWav(readFileSync(path.join(dir, `${name}.wav`)));
-  if (!wav.ok) throw new Error(`${name}.wav: ${wav.reason}`);
-  const mono = wav.channels > 1 ? wav.samples.filter((_s, i) => i % wav.channels === 0) : wav.samples;
-  return wav.sampleRate === 8000 ? mono : resample(mono, wav.sampleRate, 8000);
-}
 
 describe('b2bua: voicemail retrieval (*98) from a registered device through `linegate run` (issue #5)', function () {
   this.timeout(50_000);
@@ -86,7 +75,7 @@ describe('b2bua: voicemail retrieval (*98) from a registered device through `lin
     const answered = await device.invite(uri, demoPassword('bob'), peer.sdp());
     assert.equal(statusOf(answered), 200, `INVITE ${uri} answered ${answered.start}`);
     peer.useRemoteSdp(answered.body);
-    const count = ['you-have', 'digit-1', 'new-message'].map((name) => ({ name, pcm: prompt(prompts(), name) }));
+    const count = ['you-have', 'digit-1', 'new-message'].map((name) => ({ name, pcm: promptPcm(prompts(), name) }));
     const countMs = count.reduce((n, p) => n + p.pcm.length / 8, 0);
     await until(() => peer.receivedPcm(answeredAt).length >= (countMs + 300) * 8, 10_000, 'the count prompt');
     const heardCount = peer.receivedPcm(answeredAt).subarray(0, (countMs + 1500) * 8);

@@ -5,6 +5,7 @@
  * cross-correlation, never bytes).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { VoicemailService, type VoicemailSettings, type VoicemailUser } from '..
 import type { CallEvent } from '../../src/events/index.js';
 import { generateSilence, generateTone } from '../../src/media/dsp/index.js';
 import { EmbeddedMediaPort } from '../../src/media/embedded/index.js';
+import { readWav, resample } from '../../src/media/wav/index.js';
 import { systemClock } from '../../src/shared/index.js';
 import { MemoryStore } from '../../src/state/index.js';
 import type { RtpPeer } from '../helpers/rtp-peer.js';
@@ -29,6 +31,14 @@ export const ALICE: VoicemailUser & { sip: { username: string; password: { revea
 };
 
 /** Builds the prompts (espeak-ng + tones) once into `dir`. */
+/** A prompt rendered into `dir` (buildPrompts) as 8 kHz mono PCM, to correlate with what a phone heard. */
+export function promptPcm(dir: string, name: string): Int16Array {
+  const wav = readWav(readFileSync(join(dir, `${name}.wav`)));
+  if (!wav.ok) throw new Error(`${name}.wav: ${wav.reason}`);
+  const mono = wav.channels > 1 ? wav.samples.filter((_s, i) => i % wav.channels === 0) : wav.samples;
+  return wav.sampleRate === 8000 ? mono : resample(mono, wav.sampleRate, 8000);
+}
+
 export function buildPrompts(dir: string): void {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), 'scripts', 'build-prompts.ts'), '--out', dir], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`build-prompts failed: ${r.stderr || r.stdout}`);

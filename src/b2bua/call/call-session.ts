@@ -20,7 +20,7 @@ import type { LegContext } from './leg-request.js';
 import { legRequest } from './leg-request.js';
 import type { ShellDialog, ShellRequest, ShellResponse, ShellSrf } from './shell-srf.js';
 import { isOfferlessAnswer, statusOf } from './shell-srf.js';
-import { dtmfDigit } from './dtmf.js';
+import { dtmfDigit } from '../info-dtmf.js';
 import { PressOneLegs } from './press-one.js';
 
 export interface SessionDeps {

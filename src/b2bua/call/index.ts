@@ -18,7 +18,7 @@ export { finalResponse, isOfferlessAnswer } from './shell-srf.js';
 export { BridgeRelay, glareDelayMs } from './bridge-relay.js';
 export type { RelayDeps, Side } from './bridge-relay.js';
 export { CallerCancel } from './caller-cancel.js';
-export { dtmfDigit } from './dtmf.js';
+export { dtmfDigit } from '../info-dtmf.js';
 export { multipart, fromHeader, withUser } from './leg-request.js';
 export { normaliseDialled, numberingFor, trunkNumber } from './numbers.js';
 export { callRequestOf, parseAddress, recogniseSource, uriUser } from './call-source.js';

@@ -21,7 +21,7 @@
  */
 // A leaf module of the call shell (it imports nothing): voicemail reads INFO the way the
 // bridged-call path does without depending on the shell, which depends on voicemail.
-import { dtmfDigit } from '../call/dtmf.js';
+import { dtmfDigit } from '../info-dtmf.js';
 
 export interface InfoAnswer {
   /** 481 comes from a leg that has ended (VoicemailLeg#info). */

@@ -1,6 +1,8 @@
 /**
  * DTMF carried in SIP INFO: application/dtmf-relay (`Signal=1`) and application/dtmf (`1`),
- * the two forms phones send. Network input: undefined, never an exception.
+ * the two forms phones send. Read by the bridged call (call/) and by voicemail (voicemail/),
+ * hence here at the b2bua root rather than inside either folder (voicemail importing the call
+ * folder's index would be a cycle). Network input: undefined, never an exception.
  */
 const DIGIT = /^[0-9*#A-D]$/i;
 

@@ -18,7 +18,7 @@ export interface FlagError {
   fix: string;
 }
 
-export type FlagResult = { ok: true; flags: EngineFlags; rest: string[] } | { ok: false; errors: FlagError[] };
+export type FlagResult = { ok: true; flags: EngineFlags } | { ok: false; errors: FlagError[] };
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -50,13 +50,15 @@ export function parseEngineFlags(argv: readonly string[], env: NodeJS.ProcessEnv
     },
     loglevel: 'info',
   };
-  const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [name, inline] = arg.includes('=') && arg.startsWith('--') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const takesValue = ['--contact', '-c', '--address', '--port', '--secret', '--loglevel', '-l', '--external-ip', '--metrics-port', '--metrics-address'].includes(name);
     if (!takesValue) {
-      rest.push(arg);
+      // An unknown flag used to be ignored, so a typo (--secert) or a drachtio-server TLS flag
+      // started an engine without the setting the operator asked for.
+      errors.push(unknownFlag(name));
+      if (inline === undefined && argv[i + 1] !== undefined && !argv[i + 1]?.startsWith('-')) i++; // its value, if any
       continue;
     }
     const value = inline ?? argv[++i];
@@ -67,7 +69,7 @@ export function parseEngineFlags(argv: readonly string[], env: NodeJS.ProcessEnv
     applyFlag(flags, name, value, errors);
   }
   if (sip.length === 0) sip.push({ protocol: 'udp', address: '127.0.0.1', port: 5060 }, { protocol: 'tcp', address: '127.0.0.1', port: 5060 });
-  return errors.length ? { ok: false, errors } : { ok: true, flags, rest };
+  return errors.length ? { ok: false, errors } : { ok: true, flags };
 }
 
 function applyFlag(flags: EngineFlags, name: string, value: string, errors: FlagError[]): void {
@@ -110,6 +112,20 @@ function applyFlag(flags: EngineFlags, name: string, value: string, errors: Flag
         errors.push({ flag: '--loglevel', message: `unknown level "${value}"`, fix: `use one of ${[...LEVELS].join(', ')}` });
       } else flags.loglevel = value as EngineFlags['loglevel'];
   }
+}
+
+/** drachtio-server's TLS and WebSocket settings, which the embedded engine does not have. */
+const UNSUPPORTED_TRANSPORT_FLAGS = new Set(['--tls-port', '--key-file', '--cert-file', '--chain-file', '--dh-param', '--wss-port', '--ws-port']);
+
+function unknownFlag(name: string): FlagError {
+  if (UNSUPPORTED_TRANSPORT_FLAGS.has(name)) {
+    return {
+      flag: name,
+      message: 'TLS and WebSocket are not implemented by the embedded engine (plain UDP and TCP only)',
+      fix: 'remove it, or run drachtio-server (docker-compose.yml) where TLS is needed',
+    };
+  }
+  return { flag: name, message: 'unknown flag', fix: 'see `linegate help` for the flags the engine takes' };
 }
 
 function example(name: string): string {

@@ -41,6 +41,17 @@ describe('drachtio-server flags (bin/linegate engine)', () => {
     assert.equal(r.errors.length, 4);
   });
 
+  it('refuses flags it does not know, instead of starting without them', () => {
+    const r = parseEngineFlags(['--secert', 'typo', '--port', '9023', '--tls-port', '9024', '--cert-file=/etc/c.pem']);
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    const text = formatFlagErrors(r.errors);
+    assert.match(text, /--secert: unknown flag — fix: see `linegate help`/);
+    assert.match(text, /--tls-port: TLS and WebSocket are not implemented by the embedded engine .* fix: remove it, or run drachtio-server/);
+    assert.match(text, /--cert-file: TLS and WebSocket are not implemented/);
+    assert.equal(r.errors.length, 3, 'the values of the unknown flags are not taken for more flags');
+  });
+
   it('rejects an unreadable contact', () => {
     assert.equal(parseContact('http://x').ok, false);
     assert.equal(parseContact('sip:1.2.3.4:99999').ok, false);

@@ -1,8 +1,8 @@
 /**
  * The B2BUA shell (issue #3 "Calls in/out"): for each INVITE it finds where the call comes
- * from (a trunk by source address, else a device authenticated by the Registrar), builds
- * the core's inputs from the dialplan and the Store, starts a CallSession and hands it the
- * decision. Counters of calls in progress (per user, per trunk) are taken once a call is
+ * from (a trunk by source address, else a device authenticated by the Registrar), asks
+ * the core for a decision (call-decider.ts reads its inputs from the dialplan, the Store and
+ * the Registrar), starts a CallSession and hands it the decision. Counters of calls in progress (per user, per trunk) are taken once a call is
  * admitted and released when its session settles, on every path.
  *
  * It is also the control API's CallControl: click-to-call (click-to-call-session.ts),
@@ -10,9 +10,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { CallRequest, CallSource, LineUser, NumberingPlan, Route, Snapshot } from '../../call/index.js';
-import { decideInbound, decideOutbound, findCallee, isAnonymous } from '../../call/index.js';
-import type { Dialplan, User } from '../../config/index.js';
+import type { CallRequest, CallSource, NumberingPlan, Route } from '../../call/index.js';
+import { findCallee, isAnonymous } from '../../call/index.js';
+import type { Dialplan } from '../../config/index.js';
 import type { CallEvent } from '../../events/index.js';
 import { LinegateError } from '../../shared/index.js';
 import type { Clock } from '../../shared/index.js';
@@ -21,11 +21,12 @@ import type { MediaPort } from '../../media/index.js';
 import type { CounterName, Store } from '../../state/index.js';
 import type { RecordingService } from '../recording/index.js';
 import type { VoicemailService } from '../voicemail/index.js';
-import { CallSequence, effectiveSettings, readStoredSettings } from '../control/index.js';
+import { CallSequence } from '../control/index.js';
 import type { CallControl, ClickToCallOptions } from '../control/index.js';
 import type { CallMetrics } from './call-metrics.js';
 import { NO_CALL_METRICS } from './call-metrics.js';
-import type { CallRegistrar, ReachableDevice } from './call-registrar.js';
+import type { CallRegistrar } from './call-registrar.js';
+import { CallDecider, voicemailTarget } from './call-decider.js';
 import { CallerCancel } from './caller-cancel.js';
 import { isAuthenticated } from './call-registrar.js';
 import { callRequestOf, recogniseSource } from './call-source.js';
@@ -43,9 +44,8 @@ import type { EndedCallRecorder } from './live-calls.js';
 import { LiveCalls } from './live-calls.js';
 import { anchorFor, answerRetrieval, DEFAULT_RETRIEVAL_CODE, isRetrievalCall, recordingUsersOf } from './media-hooks.js';
 import { numberingFor } from './numbers.js';
-import { lineUserOf, policyFor, RETRY_AFTER_S, withEffectiveSettings } from './line-users.js';
+import { RETRY_AFTER_S } from './line-users.js';
 import { RecentCallRecorder } from './recent-calls.js';
-import { isOverloadRefusal } from './overload-guard.js';
 import type { OverloadSignal } from './overload-guard.js';
 import type { ShellRequest, ShellResponse, ShellSrf } from './shell-srf.js';
 
@@ -95,8 +95,7 @@ interface Held {
 
 export class CallShell implements CallControl {
   private readonly sessions = new Map<AnySession, Held[]>();
-  private readonly users: LineUser[];
-  private readonly dialplanUsers: ReadonlyMap<string, User>;
+  private readonly decider: CallDecider;
   private readonly live: LiveCalls;
   private readonly recent: RecentCallRecorder;
   private readonly metrics: CallMetrics;
@@ -107,12 +106,14 @@ export class CallShell implements CallControl {
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly o: CallShellOptions) {
-    this.users = o.dialplan.users.map(lineUserOf);
-    this.dialplanUsers = new Map(o.dialplan.users.map((u) => [u.id, u]));
     this.log = o.logger.child({ component: 'call-shell' });
     this.live = new LiveCalls(o.sequence ?? new CallSequence(o.store), () => this.epochNow(), this.log);
     this.recent = new RecentCallRecorder(o.store, this.log);
     this.metrics = o.metrics ?? NO_CALL_METRICS;
+    this.decider = new CallDecider({
+      dialplan: o.dialplan, store: o.store, registrar: o.registrar, metrics: this.metrics, overload: o.overload,
+      voicemailUri: voicemailTarget(o.dialplan, o.voicemailUri),
+    });
     this.numbering = numberingFor(o.dialplan.defaultCountry);
     const fetchFn: Fetch = o.fetch ?? ((url, init) => fetch(url, init));
     this.notifier = new EmergencyNotifier(o.dialplan.emergency.notify, o.srf, fetchFn, this.log);
@@ -165,11 +166,11 @@ export class CallShell implements CallControl {
    * a call out from the user's device would be; refusals reject with a LinegateError.
    */
   async clickToCall(userId: string, destination: string, opts: ClickToCallOptions = {}): Promise<{ callId: string }> {
-    const base = this.users.find((u) => u.id === userId);
+    const base = this.decider.users.find((u) => u.id === userId);
     if (!base) throw new LinegateError('USER_NOT_FOUND', `no user ${userId}`);
     const callId = randomUUID();
     const request = clickToCallRequest(callId, base, destination);
-    const decided = await this.decide(request, userId);
+    const decided = await this.decider.decide(request, userId, this.draining);
     const devices = await this.o.registrar.lookup(userId);
     const plan = clickToCallPlan({ callId, user: decided.user, destination, route: decided.route, dialplan: this.o.dialplan, devices, known: decided.devices });
     const log = this.log.child({ callId, clickToCall: true });
@@ -198,7 +199,7 @@ export class CallShell implements CallControl {
       return answerRetrieval(this.o.voicemail as VoicemailService, this.o.srf, req, res, source.userId, req.get('Call-ID') ?? randomUUID(), this.log);
     }
     const request = callRequestOf(req, source, this.o.dialplan);
-    const owner = source.kind === 'device' ? source.userId : findCallee(this.users, request.to, this.numbering)?.id;
+    const owner = source.kind === 'device' ? source.userId : findCallee(this.decider.users, request.to, this.numbering)?.id;
     if (!owner) return cancel.cancelled ? undefined : res.send(404, 'Not Found');
     await this.withDisplayName(request);
     const log = this.log.child({ callId: request.callId });
@@ -208,7 +209,7 @@ export class CallShell implements CallControl {
     const session = new CallSession({ ...deps, onSettled: (s) => this.settled(s, request.callId) }, req, res, { request, userId: owner });
     this.sessions.set(session, []);
     session.watchCancel(cancel);
-    const decided = await this.decide(request, owner);
+    const decided = await this.decider.decide(request, owner, this.draining);
     const userIds = recordingUsersOf(decided.route, owner);
     const anchor = await anchorFor(this.o.media, this.o.recordings, decided.route, userIds, req.body || undefined, log);
     if (anchor && session.isSettled()) void anchor.close(); // cancelled meanwhile
@@ -223,7 +224,7 @@ export class CallShell implements CallControl {
 
   /** A device of `userId` calling its own mailbox (docs/voicemail.md hook 3), with linegate's voicemail wired. */
   private retrievalFor(req: ShellRequest, userId: string): boolean {
-    const user = this.dialplanUsers.get(userId);
+    const user = this.decider.dialplanUser(userId);
     const vm = this.o.voicemail;
     if (!vm || !user || !vm.hasMailbox(userId)) return false;
     return isRetrievalCall(req, user, this.o.retrievalCode ?? DEFAULT_RETRIEVAL_CODE, this.o.dialplan.defaultCountry);
@@ -244,53 +245,6 @@ export class CallShell implements CallControl {
     if (name) request.from.display = name;
   }
 
-  private async decide(request: CallRequest, owner: string): Promise<{ route: Route; devices: Map<string, ReachableDevice>; user: LineUser }> {
-    const policy = policyFor(this.o.dialplan, this.draining, this.voicemailUri(), this.o.overload?.isOverloaded());
-    const callee = request.direction === 'inbound' ? owner : findCallee(this.users, request.to, policy.numbering)?.id;
-    const concerned = [...new Set([owner, ...(callee ? [callee] : [])])];
-    // Only the users this call concerns read their runtime settings from the store; the rest of
-    // the directory is the dialplan's (one array map per call, no promise per user).
-    const settled = new Map<string, LineUser>();
-    await Promise.all(concerned.map(async (id) => {
-      const u = this.users.find((x) => x.id === id);
-      if (u) settled.set(id, await this.withRuntimeSettings(u));
-    }));
-    const directory = settled.size === 0 ? this.users : this.users.map((u) => settled.get(u.id) ?? u);
-    const { snapshot, devices } = await this.snapshot(concerned);
-    const ctx = { policy, snapshot, directory };
-    const user = directory.find((u) => u.id === owner) as LineUser;
-    const route = request.direction === 'inbound' ? decideInbound(request, user, ctx) : decideOutbound(request, user, ctx);
-    const overloaded = isOverloadRefusal(route);
-    if (overloaded) this.o.overload?.refused();
-    this.metrics.decision(overloaded ? 'reject-overload' : route.kind === 'reject' ? `reject-${route.disposition}` : route.kind);
-    return { route, devices, user };
-  }
-
-  /** effectiveSettings(): the control API's merge, so what the API writes is what calls read. */
-  private async withRuntimeSettings(u: LineUser): Promise<LineUser> {
-    const user = this.dialplanUsers.get(u.id);
-    if (!user) return u;
-    const stored = readStoredSettings((await this.o.store.getSettings(u.id))?.settings);
-    return withEffectiveSettings(u, effectiveSettings(user, stored));
-  }
-
-  private async snapshot(userIds: readonly string[]): Promise<{ snapshot: Snapshot; devices: Map<string, ReachableDevice> }> {
-    const byUser = new Map<string, number>();
-    const byTrunk = new Map<string, number>();
-    const registrations = new Map<string, { contact: string; instanceId?: string }[]>();
-    const devices = new Map<string, ReachableDevice>();
-    await Promise.all([
-      ...userIds.map(async (id) => {
-        byUser.set(id, (await this.o.store.getCounter('calls.user', id)).value);
-        const live = await this.o.registrar.lookup(id);
-        registrations.set(id, live.map((d) => (d.instanceId ? { contact: d.uri, instanceId: d.instanceId } : { contact: d.uri })));
-        for (const d of live) devices.set(d.uri, d);
-      }),
-      ...this.o.dialplan.trunks.map(async (t) => byTrunk.set(t.name, (await this.o.store.getCounter('calls.trunk', t.name)).value)),
-    ]);
-    return { snapshot: { activeCallsByUser: byUser, activeCallsByTrunk: byTrunk, registrations }, devices };
-  }
-
   /** Takes the call's counters; a call that settled meanwhile gives them back at once. */
   private async hold(session: AnySession, held: Held[]): Promise<void> {
     await Promise.all(held.map((h) => this.o.store.incrCounter(h.name, h.id)));
@@ -302,13 +256,6 @@ export class CallShell implements CallControl {
   private release(held: readonly Held[]): Promise<unknown> {
     return Promise.all(held.map((h) => this.o.store.decrCounter(h.name, h.id))).catch((err: unknown) =>
       this.log.error({ err: String(err) }, 'counter release failed'));
-  }
-
-  /** The core's voicemail target: with linegate's own service only a name (the shell makes the leg). */
-  private voicemailUri(): string {
-    if (this.o.voicemailUri !== undefined) return this.o.voicemailUri;
-    const vm = this.o.dialplan.voicemail;
-    return vm?.service === 'external' ? vm.serviceUri : `sip:voicemail@${this.o.dialplan.domain}`;
   }
 
   private epochNow(): number {

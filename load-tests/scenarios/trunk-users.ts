@@ -224,29 +224,18 @@ function reportDevicesB(ctx: ScenarioContext, row: SippStatRow | undefined, cpuP
     `${row.failedCalls} failed${reasons ? ` (${reasons})` : ''}, ${row.retransmissions} retransmissions; their sipp used ${cpuPct === undefined ? '?' : cpuPct.toFixed(1)} % CPU (counted in "others")`);
 }
 
-export const trunkUsers: Scenario = {
-  name: 'trunk-users',
-  description: 'sipp trunk -> linegate run (one process: the engine on its own thread, registrar + call shell on the main one) -> 200 users x 2 registered sipp devices, simultaneous ring',
-  uacXml: UAC_XML,
-  uasXml: 'uas-answer-200-expect-bye.xml',
-  defaults: { rate: 100, durationS: 60, callLengthMs: 1000 },
-  setup: (ctx) => setup(ctx, 'thread'),
-};
+/** The three compositions share everything but how linegate is started. */
+function trunkUsersScenario(name: string, description: string, how: Composition): Scenario {
+  return {
+    name, description, uacXml: UAC_XML, uasXml: 'uas-answer-200-expect-bye.xml',
+    defaults: { rate: 100, durationS: 60, callLengthMs: 1000 },
+    setup: (ctx) => setup(ctx, how),
+  };
+}
 
-export const trunkUsersInline: Scenario = {
-  name: 'trunk-users-inline',
-  description: 'trunk-users with engine and app on one thread (LINEGATE_ENGINE_THREAD=off)',
-  uacXml: UAC_XML,
-  uasXml: 'uas-answer-200-expect-bye.xml',
-  defaults: { rate: 100, durationS: 60, callLengthMs: 1000 },
-  setup: (ctx) => setup(ctx, 'inline'),
-};
-
-export const trunkUsersSplit: Scenario = {
-  name: 'trunk-users-split',
-  description: 'trunk-users with the engine in its own process (linegate engine + the app over the wire protocol)',
-  uacXml: UAC_XML,
-  uasXml: 'uas-answer-200-expect-bye.xml',
-  defaults: { rate: 100, durationS: 60, callLengthMs: 1000 },
-  setup: (ctx) => setup(ctx, 'split'),
-};
+export const trunkUsers = trunkUsersScenario('trunk-users',
+  'sipp trunk -> linegate run (one process: the engine on its own thread, registrar + call shell on the main one) -> 200 users x 2 registered sipp devices, simultaneous ring',
+  'thread');
+export const trunkUsersInline = trunkUsersScenario('trunk-users-inline', 'trunk-users with engine and app on one thread (LINEGATE_ENGINE_THREAD=off)', 'inline');
+export const trunkUsersSplit = trunkUsersScenario('trunk-users-split',
+  'trunk-users with the engine in its own process (linegate engine + the app over the wire protocol)', 'split');

@@ -2,3 +2,4 @@ export { systemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { LinegateError } from './errors.js';
 export { writeFileDurably, syncDirectory } from './durable-file.js';
+export { ownString } from './own-string.js';

@@ -210,7 +210,11 @@ export class MemoryStore implements Store {
     const e = this.get(recentCallsKey(userId), 'recent');
     const i = e?.calls.findIndex((c) => c.callId === callId) ?? -1;
     if (!e || i < 0) return false;
-    e.calls[i] = { ...(e.calls[i] as RecentCall), ...copy(patch), callId };
+    // The entry's own callId, not the argument: the caller's is typically read off a parsed
+    // INVITE, and a substring keeps that whole message alive for as long as the entry lives
+    // (50 calls per user; src/shared/own-string.ts). The patch cannot rename the call either.
+    const entry = e.calls[i] as RecentCall;
+    e.calls[i] = { ...entry, ...copy(patch), callId: entry.callId };
     this.dirty = true;
     return true;
   }

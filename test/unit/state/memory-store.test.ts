@@ -6,6 +6,7 @@ import { MemoryStore, type MemoryStoreOptions } from '../../../src/state/index.j
 import { LinegateError } from '../../../src/shared/index.js';
 import { storeContract } from '../../contract/store.contract.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
+import { bigMessage, retainedBytes } from '../../helpers/heap-retained.js';
 
 const EPOCH = 1_714_564_800_000; // 2024-05-01T12:00:00Z
 
@@ -101,6 +102,25 @@ describe('MemoryStore', () => {
     const s = await open();
     assert.equal(await s.kvGet('a'), 1);
     assert.equal(s.stats().skippedOnLoad, 2);
+  });
+
+  it('recent calls keep strings of their own: a Call-ID sliced from an INVITE does not pin the INVITE', async () => {
+    await fresh();
+    const s = await open({ snapshotPath: undefined });
+    const calls = 400;
+    const retained = await retainedBytes(async () => {
+      for (let i = 0; i < calls; i++) {
+        // As the shell has them: the Call-ID is a substring of the whole wire message.
+        const callId = bigMessage(i, 20_000).slice(100, 140);
+        const user = `u${i % 8}`;
+        await s.pushRecentCall(user, { callId, direction: 'inbound', from: '+12125550123', to: '+14155551000', startedAt: '2024-05-01T12:00:00.000Z' });
+        await s.updateRecentCall(user, callId, { disposition: 'answered', durationS: 1 });
+        await s.nextRecentCallSeq(user, callId);
+      }
+      return s;
+    });
+    assert.equal((await s.listRecentCalls('u0')).length, 50);
+    assert.ok(retained < (calls * 20_000) / 10, `the store retained ${retained} bytes for ${calls} calls (8 MB of messages)`);
   });
 
   it('works without a snapshot path, purely in memory', async () => {

@@ -4,6 +4,7 @@
  * dialog id, `<Call-ID>;from-tag=<From tag of the dialog-forming request>` (wire
  * protocol §6.2), which srf's findDialogByCallIDAndFromTag relies on.
  */
+import type { KeptBytes } from '../message/index.js';
 import type { Destination } from '../transport/index.js';
 
 export type DialogRole = 'uas' | 'uac';
@@ -45,7 +46,7 @@ export interface Dialog {
   /** Outgoing re-INVITE in progress (our client transaction id) — BYE cancels it first. */
   pendingOutgoingInvite?: string;
   /** Last ACK we sent for a 2xx (UAC), re-sent when the 2xx is retransmitted (§13.2.2.4). */
-  lastAck?: { buf: Buffer; dest: Destination };
+  lastAck?: { bytes: KeptBytes; dest: Destination };
   /** RFC 3262 §7.1.1: next RSeq for a reliable provisional in this dialog. */
   nextRseq?: number;
   /** UAS: the 2xx whose ACK we wait for (RFC 3261 §13.3.1.4). */

@@ -6,7 +6,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { getParam, parseUri } from '../message/index.js';
+import { getParam, ownString, parseUri } from '../message/index.js';
 import type { Destination } from '../transport/index.js';
 import { uriOf } from './uri-of.js';
 
@@ -40,7 +40,9 @@ export function firstHopUri(requestUri: string, routeSet: readonly string[]): st
 }
 
 export async function resolveHop(hop: HopTarget): Promise<HopResult> {
-  if (isIP(hop.host)) return { ok: true, dest: { protocol: hop.protocol, address: hop.host, port: hop.port } };
+  // A copy of the host: the destination stays on client transactions 32 s after the
+  // request whose text the parsed host is a slice of (message/kept.ts).
+  if (isIP(hop.host)) return { ok: true, dest: { protocol: hop.protocol, address: ownString(hop.host), port: hop.port } };
   try {
     const a = await lookup(hop.host);
     return { ok: true, dest: { protocol: hop.protocol, address: a.address, port: hop.port } };

@@ -3,7 +3,7 @@
  * said (its DialogOrigin, kept past the final response) and the response that created the
  * dialog. Kept apart from uac.ts so that the request/response flow reads on its own.
  */
-import { getHeader, getHeaderValues, parseCSeq } from '../message/index.js';
+import { getHeader, getHeaderValues, ownString, parseCSeq } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { Source } from '../transaction/index.js';
 import type { AppConnection } from '../wire/index.js';
@@ -36,12 +36,12 @@ export interface UacDialogRequest {
  */
 export function dialogOrigin(req: SipRequest, fromTag: string): DialogOrigin {
   return {
-    callId: own(getHeader(req, 'call-id') ?? ''),
-    localHeader: own(getHeader(req, 'from') ?? ''),
-    localTag: own(fromTag),
-    localContact: own(getHeader(req, 'contact') ?? ''),
+    callId: ownString(getHeader(req, 'call-id') ?? ''),
+    localHeader: ownString(getHeader(req, 'from') ?? ''),
+    localTag: ownString(fromTag),
+    localContact: ownString(getHeader(req, 'contact') ?? ''),
     cseq: parseCSeq(getHeader(req, 'cseq') ?? '')?.seq ?? 1,
-    uri: own(req.uri),
+    uri: ownString(req.uri),
   };
 }
 
@@ -50,10 +50,10 @@ export function uacDialog(r: UacDialogRequest, res: SipResponse, toTag: string, 
   const o = r.origin ?? { callId: '', localHeader: '', localTag: '', localContact: '', cseq: 1, uri: '' };
   return {
     id: r.dlgId, role: 'uac', method: r.method, callId: o.callId,
-    localTag: o.localTag, remoteTag: toTag,
-    localHeader: o.localHeader, remoteHeader: own(getHeader(res, 'to') ?? ''),
-    remoteTarget: uriOf(getHeader(res, 'contact') ?? '') || o.uri,
-    routeSet: recordRoutes(res).reverse(),
+    localTag: o.localTag, remoteTag: ownString(toTag),
+    localHeader: o.localHeader, remoteHeader: ownString(getHeader(res, 'to') ?? ''),
+    remoteTarget: ownString(uriOf(getHeader(res, 'contact') ?? '')) || o.uri,
+    routeSet: recordRoutes(res).reverse().map(ownString),
     localContact: o.localContact,
     localCseq: o.cseq,
     remoteCseq: 0,
@@ -67,8 +67,4 @@ export function uacDialog(r: UacDialogRequest, res: SipResponse, toTag: string, 
 /** Record-Route entries in order, however they were split across lines (RFC 3261 §20.30). */
 export function recordRoutes(m: SipResponse): string[] {
   return getHeaderValues(m, 'record-route');
-}
-
-function own(s: string): string {
-  return Buffer.from(s, 'utf8').toString('utf8');
 }

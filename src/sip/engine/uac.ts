@@ -2,10 +2,9 @@
  * The UAC half of the engine: requests from apps put on the wire (new, in-dialog,
  * ACK, PRACK, CANCEL) and the responses reported back to the app (wire protocol §7.3–§7.4).
  */
-import { buildResponse, getHeader, headerKey, parseCSeq, tagOf } from '../message/index.js';
+import { buildResponse, getHeader, headerKey, keepBytes, keptBuffer, ownString, parseCSeq, tagOf } from '../message/index.js';
 import type { SipHeader, SipRequest, SipResponse } from '../message/index.js';
-import type { ClientTransaction, Source } from '../transaction/index.js';
-import { unpooledCopy } from '../transaction/index.js';
+import type { ClientTransaction, ClientTransactionHandler, Source } from '../transaction/index.js';
 import type { Destination } from '../transport/index.js';
 import { isIPv6 } from '../transport/index.js';
 import type { AppConnection } from '../wire/index.js';
@@ -40,6 +39,34 @@ interface ClientRecord {
 
 /** A record whose request is still there: being sent, or just sent. */
 type SendingRecord = ClientRecord & { req: SipRequest };
+
+/**
+ * A client transaction's handler for one record: one small object rather than four closures
+ * and their context, since an INVITE transaction keeps its handler for the 32 s of timer M or
+ * D after the call (RFC 6026 §7.2), ~23,000 of them at 360 calls/s.
+ */
+class RecordHandler implements ClientTransactionHandler {
+  constructor(
+    private readonly uac: Uac,
+    private readonly rec: ClientRecord,
+  ) {}
+
+  onResponse(res: SipResponse, src: Source): void {
+    this.uac.onResponse(this.rec, res, src);
+  }
+
+  onTimeout(): void {
+    this.uac.onLocalFailure(this.rec, 408);
+  }
+
+  onTransportError(): void {
+    this.uac.onLocalFailure(this.rec, 503);
+  }
+
+  onTerminated(): void {
+    this.uac.forget(this.rec);
+  }
+}
 
 export class Uac {
   private readonly byTxnId = new Map<string, ClientRecord>();
@@ -86,7 +113,7 @@ export class Uac {
     const fromTag = tagOf(getHeader(req, 'from') ?? '') ?? '';
     const rec: SendingRecord = {
       txnId: this.ctx.newTxnId(), app, method: req.method, req, dest: target.dest, formsDialog,
-      dlgId: formsDialog ? dialogId(getHeader(req, 'call-id') ?? '', fromTag) : '',
+      dlgId: formsDialog ? ownString(dialogId(getHeader(req, 'call-id') ?? '', fromTag)) : '',
       origin: formsDialog ? dialogOrigin(req, fromTag) : undefined,
     };
     if (req.method === 'INVITE') this.ctx.cdrs.attempt('application', req);
@@ -121,9 +148,9 @@ export class Uac {
 
   private sendAck(app: AppConnection, msgId: string, d: Dialog, ack: SipRequest, dest: Destination): void {
     this.ctx.sendStateless(ack, dest);
-    // Kept for 2xx retransmissions while the INVITE transaction lives (32 s): a copy of its
-    // own, so that it does not pin a shared 8 kB Buffer pool slab that long.
-    d.lastAck = { buf: unpooledCopy(this.ctx.wireBytes(ack)), dest };
+    // Kept for 2xx retransmissions while the INVITE transaction lives (32 s): as a one-byte
+    // string (message/kept.ts), which pins no shared 8 kB Buffer pool slab that long.
+    d.lastAck = { bytes: keepBytes(this.ctx.wireBytes(ack)), dest };
     this.ackSent(app, msgId, { txnId: this.ctx.newTxnId(), app, method: 'ACK', req: ack, dest, dlgId: d.id, formsDialog: false });
     if (d.ackThenBye) {
       // A 200 raced our CANCEL: after the ACK the engine ends the call itself (§7.3 step 7, RFC 3261 §9.1).
@@ -149,15 +176,16 @@ export class Uac {
 
   private start(rec: SendingRecord): void {
     this.byTxnId.set(rec.txnId, rec);
-    rec.tx = this.ctx.txl.sendRequest(rec.req, rec.dest, {
-      onResponse: (res, src) => this.onResponse(rec, res, src),
-      onTimeout: () => this.onLocalFailure(rec, 408),
-      onTransportError: () => this.onLocalFailure(rec, 503),
-      onTerminated: () => this.byTxnId.delete(rec.txnId),
-    });
+    rec.tx = this.ctx.txl.sendRequest(rec.req, rec.dest, new RecordHandler(this, rec));
   }
 
-  private onLocalFailure(rec: ClientRecord, status: number): void {
+  /** RecordHandler's way back in: the record's transaction ended. */
+  forget(rec: ClientRecord): void {
+    this.byTxnId.delete(rec.txnId);
+  }
+
+  /** RecordHandler's way back in: no final from the network (408 timeout, 503 transport error). */
+  onLocalFailure(rec: ClientRecord, status: number): void {
     if (!rec.req) return; // a final was already handled
     const res = buildResponse(rec.req, status);
     const src: Source = {
@@ -168,7 +196,8 @@ export class Uac {
     this.byTxnId.delete(rec.txnId);
   }
 
-  private onResponse(rec: ClientRecord, res: SipResponse, src: Source): void {
+  /** RecordHandler's way back in: a response for the record's transaction. */
+  onResponse(rec: ClientRecord, res: SipResponse, src: Source): void {
     this.handleResponse(rec, res, src);
     // Past the final only matching is left (2xx retransmissions, other forks' 2xx): the
     // request goes, as the transaction lets its copy go (TransactionLayerOptions.compact).
@@ -201,7 +230,7 @@ export class Uac {
       // a retransmission gets the ACK again (a lost ACK, RFC 3261 §13.2.2.4), another fork's
       // 2xx is acknowledged and ended; neither reaches the app or creates a dialog anew.
       if (toTag === answered.remoteTag) {
-        if (answered.lastAck) this.ctx.transport.send(answered.lastAck.dest, answered.lastAck.buf);
+        if (answered.lastAck) this.ctx.transport.send(answered.lastAck.dest, keptBuffer(answered.lastAck.bytes));
       } else {
         this.endStrayFork(rec, res, toTag, src);
       }
@@ -225,8 +254,8 @@ export class Uac {
         rec.got2xx = true;
         if (rec.method === 'INVITE') this.ctx.cdrs.start('network', 'uac', res);
         d.state = 'confirmed';
-        d.remoteTarget = uriOf(getHeader(res, 'contact') ?? '') || d.remoteTarget;
-        d.routeSet = recordRoutes(res).reverse();
+        d.remoteTarget = ownString(uriOf(getHeader(res, 'contact') ?? '')) || d.remoteTarget;
+        d.routeSet = recordRoutes(res).reverse().map(ownString);
         d.inviteCseq = rec.origin?.cseq ?? d.inviteCseq;
         if (rec.cancelled) d.ackThenBye = true;
       }
@@ -246,7 +275,7 @@ export class Uac {
       if (d.pendingOutgoingInvite === rec.txnId) d.pendingOutgoingInvite = undefined;
       if (res.status < 300) {
         d.inviteCseq = parseCSeq(getHeader(req, 'cseq') ?? '')?.seq ?? d.inviteCseq;
-        d.remoteTarget = uriOf(getHeader(res, 'contact') ?? '') || d.remoteTarget;
+        d.remoteTarget = ownString(uriOf(getHeader(res, 'contact') ?? '')) || d.remoteTarget;
       }
     }
     // A BYE ends the dialog when answered, unless challenged so the app can retry (§7.4).

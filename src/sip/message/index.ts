@@ -44,3 +44,4 @@ export { checkMaxForwards, getMaxForwards } from './check-max-forwards.js';
 export { checkRegister } from './check-register.js';
 export { buildResponse, type BuildResponseOptions } from './build-response.js';
 export { defaultReason } from './reason-phrases.js';
+export { ownString, keepBytes, keptBuffer, type KeptBytes } from './kept.js';

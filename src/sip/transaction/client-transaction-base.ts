@@ -19,8 +19,8 @@ export abstract class ClientTransactionBase implements ClientTransaction {
   readonly id = newTransactionId('c');
   protected currentState: ClientTransactionState;
   protected readonly reliable: boolean;
-  protected readonly retransmitTimer: TimerSlot;
-  protected readonly lifetimeTimer: TimerSlot;
+  protected readonly retransmitTimer: TimerSlot<this>;
+  protected readonly lifetimeTimer: TimerSlot<this>;
   protected retransmitInterval = 0;
   private req: SipRequest | undefined;
 
@@ -37,8 +37,8 @@ export abstract class ClientTransactionBase implements ClientTransaction {
     this.req = request;
     this.currentState = initial;
     this.reliable = destination.protocol !== 'udp';
-    this.retransmitTimer = new TimerSlot(env.clock);
-    this.lifetimeTimer = new TimerSlot(env.clock);
+    this.retransmitTimer = new TimerSlot(env.clock, this);
+    this.lifetimeTimer = new TimerSlot(env.clock, this);
   }
 
   get state(): ClientTransactionState {

@@ -7,11 +7,11 @@
  *
  * CANCEL (RFC 3261 §9.1) is built here and run as its own non-INVITE client transaction.
  */
-import type { SipHeader, SipRequest, SipResponse } from '../message/index.js';
+import { keepBytes, keptBuffer } from '../message/index.js';
+import type { KeptBytes, SipHeader, SipRequest, SipResponse } from '../message/index.js';
 import { buildAck } from './build-ack.js';
 import { buildCancel } from './build-cancel.js';
 import { ClientTransactionBase } from './client-transaction-base.js';
-import { unpooledCopy } from './server-transaction-base.js';
 import type { ClientEnv, HeldClientTransaction } from './transaction-env.js';
 import { sixtyFourT1, timerD } from './timers.js';
 import type { ClientTransaction, ClientTransactionHandler, Destination, Source } from './types.js';
@@ -21,7 +21,7 @@ const IGNORE = (): void => {};
 export class InviteClientTransaction extends ClientTransactionBase {
   private ack: SipRequest | undefined;
   /** The ACK as bytes once compacted (TransactionLayerOptions.compact). */
-  private ackBytes: Buffer | undefined;
+  private ackBytes: KeptBytes | undefined;
   private cancelTx: HeldClientTransaction | undefined;
 
   constructor(
@@ -119,7 +119,7 @@ export class InviteClientTransaction extends ClientTransactionBase {
     this.env.transmit(ack, this.destination, this);
     // Timer D only re-sends this ACK: keep its bytes rather than the INVITE (TransactionLayerOptions.compact).
     const c = this.env.compact;
-    if (c) this.ackBytes = unpooledCopy(c.serialize(ack));
+    if (c) this.ackBytes = keepBytes(c.serialize(ack));
     else this.ack = ack;
     this.releaseRequest();
     if (this.reliable) this.endAfter(() => this.handler.onResponse(res, src));
@@ -128,7 +128,7 @@ export class InviteClientTransaction extends ClientTransactionBase {
 
   private resendAck(): void {
     if (this.ack) this.env.transmit(this.ack, this.destination, this);
-    else if (this.ackBytes) this.env.compact?.transmitBytes(this.ackBytes, this.destination, this);
+    else if (this.ackBytes) this.env.compact?.transmitBytes(keptBuffer(this.ackBytes), this.destination, this);
   }
 
   private sendCancel(): void {
@@ -141,29 +141,29 @@ export class InviteClientTransaction extends ClientTransactionBase {
     if (this.cancelTx?.state === 'held') this.cancelTx.terminate();
   }
 
-  private readonly onTimerA = (): void => {
+  private onTimerA(): void {
     // Timer A doubles without the T2 cap (RFC 3261 §17.1.1.2).
     this.retransmitInterval *= 2;
     this.retransmitTimer.start(this.retransmitInterval, this.onTimerA);
     this.transmitRequest();
-  };
+  }
 
-  private readonly onTimerB = (): void => {
+  private onTimerB(): void {
     this.retransmitTimer.stop();
     this.endAfter(() => this.handler.onTimeout());
-  };
+  }
 
-  private readonly onCancelExpired = (): void => {
+  private onCancelExpired(): void {
     this.endAfter(() => this.handler.onTimeout());
-  };
+  }
 
-  private readonly onTimerD = (): void => {
+  private onTimerD(): void {
     this.terminate();
-  };
+  }
 
-  private readonly onTimerM = (): void => {
+  private onTimerM(): void {
     this.terminate();
-  };
+  }
 }
 
 /** The CANCEL's handler: whatever the TU gave, no-ops for the rest (called as methods, keeping `this`). */

@@ -99,26 +99,26 @@ export class InviteServerTransaction extends ServerTransactionBase {
     this.retransmitTimer.start(this.retransmitInterval, this.onRetransmit);
   }
 
-  private readonly onRetransmit = (): void => {
+  private onRetransmit(): void {
     this.retransmitInterval = Math.min(2 * this.retransmitInterval, this.env.timers.T2);
     this.retransmitTimer.start(this.retransmitInterval, this.onRetransmit);
     this.resendLastResponse();
-  };
+  }
 
   /** RFC 3261 §17.2.1: no ACK for the non-2xx within 64·T1. */
-  private readonly onTimerH = (): void => {
+  private onTimerH(): void {
     this.retransmitTimer.stop();
     this.endAfter(() => this.emit('ackTimeout'));
-  };
+  }
 
-  private readonly onTimerI = (): void => {
+  private onTimerI(): void {
     this.terminate();
-  };
+  }
 
   /** RFC 6026 §7.1 timer L; without the TU's ackReceived() it is also the ACK timeout (§13.3.1.4). */
-  private readonly onTimerL = (): void => {
+  private onTimerL(): void {
     this.retransmitTimer.stop();
     if (this.acked) this.terminate();
     else this.endAfter(() => this.emit('ackTimeout'));
-  };
+  }
 }

@@ -42,19 +42,19 @@ export class NonInviteClientTransaction extends ClientTransactionBase implements
   }
 
   /** RFC 3261 §17.1.2.2: doubling up to T2 while Trying; every T2 once Proceeding. */
-  private readonly onTimerE = (): void => {
+  private onTimerE(): void {
     const { T2 } = this.env.timers;
     this.retransmitInterval = this.currentState === 'proceeding' ? T2 : Math.min(2 * this.retransmitInterval, T2);
     this.retransmitTimer.start(this.retransmitInterval, this.onTimerE);
     this.transmitRequest();
-  };
+  }
 
-  private readonly onTimerF = (): void => {
+  private onTimerF(): void {
     this.retransmitTimer.stop();
     this.endAfter(() => this.handler.onTimeout());
-  };
+  }
 
-  private readonly onTimerK = (): void => {
+  private onTimerK(): void {
     this.terminate();
-  };
+  }
 }

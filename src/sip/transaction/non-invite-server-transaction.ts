@@ -31,7 +31,7 @@ export class NonInviteServerTransaction extends ServerTransactionBase {
     if (this.currentState === 'proceeding' || this.currentState === 'completed') this.resendLastResponse();
   }
 
-  private readonly onTimerJ = (): void => {
+  private onTimerJ(): void {
     this.terminate();
-  };
+  }
 }

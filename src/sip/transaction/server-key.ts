@@ -7,7 +7,7 @@
  * built from the RFC 2543 matching fields: Request-URI, To tag, From tag, Call-ID, CSeq
  * number and top Via, plus the method mapped the same way.
  */
-import { getHeader } from '../message/index.js';
+import { getHeader, ownString } from '../message/index.js';
 import type { CSeq, SipRequest } from '../message/index.js';
 import { isRfc3261Branch } from './branch.js';
 import { headerTag, sentByOf } from './message-fields.js';
@@ -23,6 +23,15 @@ const SEP = '\n';
 export function serverKey(req: SipRequest, top: TopVia, cseq: CSeq, method: string, toTag?: string): string {
   if (isRfc3261Branch(top.branch)) return top.branch + SEP + sentByOf(top.via) + SEP + method;
   return rfc2543Key(req, top, cseq, method, toTag ?? headerTag(req, 'to'));
+}
+
+/**
+ * A key the layer stores (a new transaction's): a string of its own, not a cons of slices
+ * that would keep the request's whole text alive for the transaction's 32 s (see kept.ts).
+ * Lookups use serverKey's result as it is: it is dropped right away.
+ */
+export function storedKey(key: string): string {
+  return ownString(key);
 }
 
 export function usesRfc2543Matching(top: TopVia): boolean {

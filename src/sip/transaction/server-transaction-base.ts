@@ -3,7 +3,8 @@
  * response (re-sent when the request is retransmitted), typed events and termination.
  */
 import { LinegateError } from '../../shared/index.js';
-import type { SipRequest, SipResponse } from '../message/index.js';
+import { keepBytes, keptBuffer } from '../message/index.js';
+import type { KeptBytes, SipRequest, SipResponse } from '../message/index.js';
 import { headerTag } from './message-fields.js';
 import { TimerSlot } from './timer-slot.js';
 import { newTransactionId } from './transaction-id.js';
@@ -24,15 +25,15 @@ export abstract class ServerTransactionBase implements ServerTransaction {
   private req: SipRequest | undefined;
   private last: SipResponse | undefined;
   /** After compaction: the last response as bytes (undefined once nothing is left to re-send). */
-  private lastBytes: Buffer | undefined;
+  private lastBytes: KeptBytes | undefined;
   /** After compaction: the To tag of the last response, for RFC 2543 ACK matching. */
   private compactedToTag: string | undefined;
   protected currentState: ServerTransactionState;
   protected readonly reliable: boolean;
   /** Timer G (or the 2xx retransmission) for INVITE; unused for non-INVITE. */
-  protected readonly retransmitTimer: TimerSlot;
+  protected readonly retransmitTimer: TimerSlot<this>;
   /** The timer that ends the current state: H, I, L (INVITE) or J (non-INVITE). */
-  protected readonly lifetimeTimer: TimerSlot;
+  protected readonly lifetimeTimer: TimerSlot<this>;
   // Allocated on first on(): most transactions never get a listener.
   private listeners: ListenerLists | undefined;
 
@@ -48,8 +49,8 @@ export abstract class ServerTransactionBase implements ServerTransaction {
     this.req = request;
     this.currentState = initial;
     this.reliable = source.protocol !== 'udp';
-    this.retransmitTimer = new TimerSlot(env.clock);
-    this.lifetimeTimer = new TimerSlot(env.clock);
+    this.retransmitTimer = new TimerSlot(env.clock, this);
+    this.lifetimeTimer = new TimerSlot(env.clock, this);
   }
 
   get state(): ServerTransactionState {
@@ -127,21 +128,21 @@ export abstract class ServerTransactionBase implements ServerTransaction {
 
   protected resendLastResponse(): void {
     if (this.last) this.env.transmit(this.last, this.responseDestination, this);
-    else if (this.lastBytes) this.env.compact?.transmitBytes(this.lastBytes, this.responseDestination, this);
+    else if (this.lastBytes) this.env.compact?.transmitBytes(keptBuffer(this.lastBytes), this.responseDestination, this);
   }
 
   /**
    * Past the final response only re-sending it (or nothing) is left: with compaction on,
    * keep its bytes (`keepLast`) and a To tag, and let the parsed messages go (see
-   * TransactionLayerOptions.compact). The bytes are copied out of Node's shared Buffer
-   * pool so that a 32-second-old response does not pin an 8 kB pool slab.
+   * TransactionLayerOptions.compact). The bytes are kept as a one-byte string (kept.ts): one
+   * heap object, and no slice of Node's shared 8 kB Buffer pool pinned for 32 s.
    */
   protected compact(keepLast: boolean): void {
     const c = this.env.compact;
     if (!c) return;
     if (this.last) {
       this.compactedToTag = headerTag(this.last, 'to');
-      this.lastBytes = keepLast ? unpooledCopy(c.serialize(this.last)) : undefined;
+      this.lastBytes = keepLast ? keepBytes(c.serialize(this.last)) : undefined;
     } else if (!keepLast) {
       this.lastBytes = undefined;
     }
@@ -170,11 +171,4 @@ export abstract class ServerTransactionBase implements ServerTransaction {
     this.retransmitTimer.stop();
     this.lifetimeTimer.stop();
   }
-}
-
-/** A copy with its own memory (Buffer.from/allocUnsafe may slice a shared 8 kB slab). */
-export function unpooledCopy(b: Buffer): Buffer {
-  const copy = Buffer.allocUnsafeSlow(b.length);
-  b.copy(copy);
-  return copy;
 }

@@ -4,6 +4,7 @@
  * for the TU's requests, and owns every transaction's lifetime.
  */
 import { LinegateError } from '../../shared/index.js';
+import { ownString } from '../message/index.js';
 import type { CSeq, SipRequest, SipResponse } from '../message/index.js';
 import { ClientTransactionBase } from './client-transaction-base.js';
 import { InviteClientTransaction } from './invite-client-transaction.js';
@@ -14,7 +15,7 @@ import { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 import { responseDestination } from './response-destination.js';
 import { ServerTransactionBase } from './server-transaction-base.js';
-import { clientKey, serverKey, usesRfc2543Matching } from './server-key.js';
+import { clientKey, serverKey, storedKey, usesRfc2543Matching } from './server-key.js';
 import { resolveTimers } from './timers.js';
 import type { ClientEnv } from './transaction-env.js';
 import type {
@@ -88,12 +89,15 @@ export class TransactionLayer {
     if (top?.branch === undefined) throw new LinegateError('SIP_TX_NO_BRANCH', 'the request needs a top Via with a branch');
     const cseq = cseqOf(req);
     if (!cseq || cseq.method !== req.method) throw new LinegateError('SIP_TX_BAD_CSEQ', 'the CSeq must name the request method');
-    const key = clientKey(top.branch, req.method);
-    if (this.clients.has(key)) throw new LinegateError('SIP_TX_DUPLICATE', `a client transaction with branch ${top.branch} exists`);
+    const lookup = clientKey(top.branch, req.method);
+    if (this.clients.has(lookup)) throw new LinegateError('SIP_TX_DUPLICATE', `a client transaction with branch ${top.branch} exists`);
+    // What the transaction keeps past its final response is copied out of the request's text (kept.ts).
+    const key = storedKey(lookup);
+    const branch = ownString(top.branch);
     const ctx =
       req.method === 'INVITE'
-        ? new InviteClientTransaction(this.env, key, top.branch, top.raw, cseq.seq, req, dest, handler)
-        : new NonInviteClientTransaction(this.env, key, top.branch, req, dest, handler, 'held');
+        ? new InviteClientTransaction(this.env, key, branch, ownString(top.raw), cseq.seq, req, dest, handler)
+        : new NonInviteClientTransaction(this.env, key, branch, req, dest, handler, 'held');
     this.clients.set(key, ctx);
     ctx.start();
     return ctx;
@@ -167,7 +171,8 @@ export class TransactionLayer {
     return sentTag !== undefined && sentTag === headerTag(req, 'to') ? candidate : undefined;
   }
 
-  private createServer(key: string, req: SipRequest, src: Source, top: TopVia): AnyServerTransaction {
+  private createServer(lookup: string, req: SipRequest, src: Source, top: TopVia): AnyServerTransaction {
+    const key = storedKey(lookup);
     const dest = responseDestination(top.via, src, this.forceRport);
     const stx =
       req.method === 'INVITE'
@@ -182,7 +187,7 @@ export class TransactionLayer {
     cancel: SipRequest,
     handler: ClientTransactionHandler,
   ): NonInviteClientTransaction | undefined {
-    const key = clientKey(invite.branch, 'CANCEL');
+    const key = storedKey(clientKey(invite.branch, 'CANCEL'));
     if (this.closed || this.clients.has(key)) return undefined;
     const ctx = new NonInviteClientTransaction(this.env, key, invite.branch, cancel, invite.destination, handler, 'held');
     this.clients.set(key, ctx);

@@ -3,6 +3,7 @@
  * is still ringing, and when the last step is spent, classify the outcome and take the
  * fallback (ring plans) or give the caller the final failure.
  */
+import type { EndReason } from './call-event.js';
 import type { AttemptOutcome, ConnectRoute } from './route.js';
 import type { AttemptState, LegFailure } from './call-state.js';
 import { isLive } from './call-state.js';
@@ -19,6 +20,9 @@ const BUSY_STATUSES = new Set([486, 600, 603]);
 export function isBusyStatus(status: number): boolean {
   return BUSY_STATUSES.has(status);
 }
+
+/** call.ended's reason per outcome (a 603 among the busy ones is 'declined'). */
+const OUTCOME_REASON: Record<AttemptOutcome, EndReason> = { busy: 'busy', noAnswer: 'no-answer', unreachable: 'unreachable' };
 
 export function startAttempt(t: Turn, route: ConnectRoute, stage: AttemptState['stage']): void {
   const no = ++t.s.attempts;
@@ -70,7 +74,7 @@ export function exhaustAttempt(t: Turn): void {
   if (attempt.stage === 'primary' && attempt.route.kind === 'ring') {
     const fallback = attempt.route.fallbacks[outcome];
     if (fallback.kind !== 'reject') return startAttempt(t, fallback, 'fallback');
-    return finishUnanswered(t, fallback, fallback.disposition, hungUpByFor(outcome));
+    return finishUnanswered(t, fallback, fallback.disposition, hungUpByFor(outcome), fallback.endReason);
   }
   finalFailure(t, attempt, outcome);
 }
@@ -88,9 +92,9 @@ function outcomeOf(a: AttemptState): AttemptOutcome {
 function finalFailure(t: Turn, attempt: AttemptState, outcome: AttemptOutcome): void {
   const response = failureResponse(attempt, outcome);
   const userPlan = t.s.route?.kind === 'ring';
-  const disposition =
-    outcome === 'busy' ? (response.status === 603 ? 'rejected' : 'busy') : userPlan ? 'missed' : 'failed';
-  finishUnanswered(t, response, disposition, hungUpByFor(outcome));
+  const declined = outcome === 'busy' && response.status === 603;
+  const disposition = outcome === 'busy' ? (declined ? 'rejected' : 'busy') : userPlan ? 'missed' : 'failed';
+  finishUnanswered(t, response, disposition, hungUpByFor(outcome), declined ? 'declined' : OUTCOME_REASON[outcome]);
 }
 
 /** Timeouts are ours; busy and failure answers came from the far end. */

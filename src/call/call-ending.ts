@@ -2,7 +2,7 @@
  * Bridging the winning leg and ending the call: the places where legs are withdrawn, timers
  * cleared and the one call.ended event emitted.
  */
-import type { Disposition, HungUpBy, Party } from './call-event.js';
+import type { CallEndedEvent, Disposition, EndReason, HungUpBy, Party } from './call-event.js';
 import type { LegState } from './call-state.js';
 import { isLive } from './call-state.js';
 import type { LegTarget, SipHeaderField } from './route.js';
@@ -66,44 +66,57 @@ export function bridge(t: Turn, leg: LegState): void {
   if (attempt.route.maxDurationMs !== null) startTimer(t, TIMER_MAX_DURATION, attempt.route.maxDurationMs);
 }
 
-/** Ends a bridged call; whoever did not hang up gets a BYE. */
-export function endBridged(t: Turn, hungUpBy: HungUpBy): void {
+/**
+ * Ends a bridged call; whoever did not hang up gets a BYE. A party's hang-up needs no reason;
+ * the system names its own (max-duration, draining).
+ */
+export function endBridged(t: Turn, hungUpBy: 'caller' | 'callee'): void;
+export function endBridged(t: Turn, hungUpBy: 'system', endReason: EndReason): void;
+export function endBridged(t: Turn, hungUpBy: HungUpBy, endReason?: EndReason): void {
   const bridged = t.s.legs.find((l) => l.status === 'bridged');
   if (bridged) {
     if (hungUpBy === 'callee') bridged.status = 'ended';
     else withdrawLeg(t, bridged);
   }
   if (hungUpBy !== 'caller') command(t, { type: 'ByeCaller' });
-  endCall(t, t.s.bridge?.voicemail ? 'voicemail' : 'answered', hungUpBy);
+  endCall(t, t.s.bridge?.voicemail ? 'voicemail' : 'answered', hungUpBy, endReason);
 }
 
-/** Ends a call that was never bridged: withdraw every leg, answer the caller if asked, log. */
+/**
+ * Ends a call that was never bridged: withdraw every leg, answer the caller if asked, log.
+ * `endReason` is required (undefined only for a RejectRoute built without one) so that no
+ * unanswered end forgets to say why.
+ */
 export function finishUnanswered(
   t: Turn,
   response: FinalResponse | null,
   disposition: Disposition,
   hungUpBy: HungUpBy,
+  endReason: EndReason | undefined,
 ): void {
   withdrawLiveLegs(t);
   const final = response && { status: response.status, reason: response.reason, headers: response.headers };
   if (final) command(t, { type: 'Respond', ...final });
-  endCall(t, disposition, hungUpBy, final ?? undefined);
+  endCall(t, disposition, hungUpBy, endReason, final ?? undefined);
 }
 
-function endCall(t: Turn, disposition: Disposition, hungUpBy: HungUpBy, response?: FinalResponse): void {
+type EndedBody = Omit<CallEndedEvent, 'callId' | 'userId' | 'direction' | 'from' | 'to' | 'at'>;
+
+function endCall(t: Turn, disposition: Disposition, hungUpBy: HungUpBy, endReason?: EndReason, response?: FinalResponse): void {
   cancelAllTimers(t);
   const bridge = t.s.bridge;
   const durationS = bridge ? Math.ceil(Math.max(0, t.at - bridge.at) / 1000) : 0;
   t.s.phase = 'ended';
   t.s.end = { at: t.at, disposition, hungUpBy };
-  emit(t, {
-    type: 'call.ended',
-    disposition,
-    durationS,
-    hungUpBy,
-    ...(bridge && !bridge.voicemail ? { answeredBy: bridge.answeredBy } : {}),
-    ...(response ? { sipStatus: response.status, reason: response.reason } : {}),
-  });
+  // Optional fields assigned after the literal, not spread into it (turn.ts emit: V8's slow path).
+  const ended: EndedBody = { type: 'call.ended', disposition, durationS, hungUpBy };
+  if (bridge && !bridge.voicemail) ended.answeredBy = bridge.answeredBy;
+  if (response) {
+    ended.sipStatus = response.status;
+    ended.reason = response.reason;
+  }
+  if (endReason !== undefined) ended.endReason = endReason;
+  emit(t, ended);
 }
 
 /** How events name a leg's target: the device (instance id, else contact), or the number or mailbox URI. */

@@ -8,6 +8,33 @@ export type Disposition = 'answered' | 'missed' | 'busy' | 'rejected' | 'blocked
 
 export type HungUpBy = 'caller' | 'callee' | 'system';
 
+/**
+ * Why a call ended, as a short machine-readable code (stored as call.ended `reason`,
+ * docs/call-events.md lists each value). Absent only when an answered call was hung up by the
+ * caller or the callee: `hungUpBy` says all there is to say then.
+ */
+export type EndReason =
+  // refused before anything rang (the decision)
+  | 'draining'
+  | 'overload'
+  | 'trunk-limit'
+  | 'user-limit'
+  | 'caller-blocked'
+  | 'anonymous-blocked'
+  | 'dnd'
+  | 'no-emergency-address'
+  | 'not-permitted'
+  | 'destination-blocked'
+  | 'address-incomplete'
+  // how an attempt to connect ended
+  | 'busy'
+  | 'declined'
+  | 'no-answer'
+  | 'unreachable'
+  | 'caller-cancelled'
+  // an answered call ended by the system
+  | 'max-duration';
+
 /** Who rings or answered: one of the user's devices, or a number (extra ring-plan number, forward, trunk). */
 export type Party = { kind: 'device'; deviceId: string } | { kind: 'target'; target: string };
 
@@ -56,7 +83,10 @@ export interface CallEndedEvent extends CallEventBase {
   answeredBy?: Party;
   /** The final SIP status the caller heard when the call was refused or failed, and its reason phrase. */
   sipStatus?: number;
+  /** The SIP reason phrase (not stored: the stored `reason` is `endReason`). */
   reason?: string;
+  /** Why it ended; stored as call.ended `reason`. Absent when an answered call was hung up by a party. */
+  endReason?: EndReason;
 }
 
 export interface EmergencyCallEvent extends CallEventBase {

@@ -103,7 +103,7 @@ function onDecided(t: Turn, { route }: DecidedInput): void {
   if (t.s.phase !== 'deciding') return onLateDecision(t, route);
   t.s.route = route;
   if (route.kind === 'emergency') announceEmergency(t, route);
-  else if (t.s.forcedDrain) return finishUnanswered(t, drainResponse(t.s.forcedDrain.retryAfterS), 'failed', 'system');
+  else if (t.s.forcedDrain) return finishUnanswered(t, drainResponse(t.s.forcedDrain.retryAfterS), 'failed', 'system', 'draining');
   if (route.kind === 'reject') return refuse(t, route);
   if (route.kind === 'ring' && route.internal) t.s.calleeUserId = route.userId;
   startAttempt(t, route, 'primary');
@@ -126,7 +126,7 @@ function refuse(t: Turn, route: RejectRoute): void {
     const { callId, userId, request } = t.s;
     command(t, { type: 'Notify', notice: { kind: route.notice, callId, userId, dialled: request.to, at: t.at } });
   }
-  finishUnanswered(t, route, route.disposition, 'system');
+  finishUnanswered(t, route, route.disposition, 'system', route.endReason);
 }
 
 function announceEmergency(t: Turn, route: EmergencyRoute): void {
@@ -148,10 +148,10 @@ function emergencyNotice(t: Turn, route: EmergencyRoute): Notice {
 function onCallerGone(t: Turn): void {
   switch (t.s.phase) {
     case 'deciding':
-      return finishUnanswered(t, null, 'cancelled', 'caller');
+      return finishUnanswered(t, null, 'cancelled', 'caller', 'caller-cancelled');
     case 'connecting': {
       const missed = t.s.route?.kind === 'ring' && t.s.legs.length > 0;
-      return finishUnanswered(t, null, missed ? 'missed' : 'cancelled', 'caller');
+      return finishUnanswered(t, null, missed ? 'missed' : 'cancelled', 'caller', 'caller-cancelled');
     }
     case 'bridged':
       return endBridged(t, 'caller');
@@ -163,7 +163,7 @@ function onCallerGone(t: Turn): void {
 function onTimerFired(t: Turn, timerId: string): void {
   if (!consumeTimer(t, timerId)) return;
   if (timerId === TIMER_MAX_DURATION) {
-    if (t.s.phase === 'bridged') endBridged(t, 'system');
+    if (t.s.phase === 'bridged') endBridged(t, 'system', 'max-duration');
     return;
   }
   const [kind, id = ''] = timerId.split(':');
@@ -187,9 +187,9 @@ function onDrain(t: Turn, input: DrainInput): void {
       t.s.forcedDrain = { retryAfterS };
       return;
     case 'connecting':
-      return finishUnanswered(t, drainResponse(retryAfterS), 'failed', 'system');
+      return finishUnanswered(t, drainResponse(retryAfterS), 'failed', 'system', 'draining');
     case 'bridged':
-      return endBridged(t, 'system');
+      return endBridged(t, 'system', 'draining');
     case 'ended':
       return;
   }

@@ -90,7 +90,7 @@ function external(dialled: string, caller: LineUser, ctx: DecisionContext): Rout
   const number = normaliseNumber(dialled, policy.numbering);
   if (number === null) return reject('addressIncomplete');
   const blocked = policy.blockedPrefixes.find((b) => b.prefix !== '' && number.startsWith(b.prefix));
-  if (blocked) return rejectWith({ status: 403, reason: blocked.reason, disposition: 'blocked' });
+  if (blocked) return rejectWith({ status: 403, reason: blocked.reason, disposition: 'blocked', endReason: 'destination-blocked' });
   if (isInternational(number, policy.numbering) && !caller.permissions.international) {
     return reject('internationalNotPermitted');
   }

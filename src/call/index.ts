@@ -59,6 +59,7 @@ export type {
   CallStartedEvent,
   Disposition,
   EmergencyCallEvent,
+  EndReason,
   HungUpBy,
   Party,
 } from './call-event.js';

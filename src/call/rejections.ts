@@ -1,7 +1,9 @@
 /**
- * Every refusal the core decides, with the SIP status and reason phrase the caller hears and
- * the call.ended disposition. docs/call-features.md lists the same table.
+ * Every refusal the core decides, with the SIP status and reason phrase the caller hears, the
+ * call.ended disposition and its `reason` code (docs/call-events.md). docs/call-features.md
+ * lists the same table.
  */
+import type { EndReason } from './call-event.js';
 import type { Policy } from './policy.js';
 import type { RejectDisposition, RejectRoute, RouteNotice, SipHeaderField } from './route.js';
 import { retryAfterHeader } from './sip-headers.js';
@@ -10,24 +12,26 @@ interface Rejection {
   status: number;
   reason: string;
   disposition: RejectDisposition;
+  /** The reason phrase is for people (and configurable for blocked prefixes); this is for machines. */
+  endReason: EndReason;
 }
 
 export const REJECTIONS = {
-  draining: { status: 503, reason: 'Service Unavailable (draining)', disposition: 'failed' },
+  draining: { status: 503, reason: 'Service Unavailable (draining)', disposition: 'failed', endReason: 'draining' },
   // `blocked`, not drain's `failed`: admission control is a limit, like a trunk's cap, and the
-  // stored call.ended (disposition + sipStatus) must tell an overload refusal from a drain.
-  overloaded: { status: 503, reason: 'Service Unavailable (overload)', disposition: 'blocked' },
-  trunkAtCapacity: { status: 503, reason: 'Trunk capacity reached', disposition: 'blocked' },
-  anonymousBlocked: { status: 603, reason: 'Anonymous calls not accepted', disposition: 'blocked' },
-  callerBlocked: { status: 603, reason: 'Caller blocked', disposition: 'blocked' },
-  doNotDisturb: { status: 486, reason: 'Do Not Disturb', disposition: 'blocked' },
-  busy: { status: 486, reason: 'Busy Here', disposition: 'busy' },
-  noAnswer: { status: 480, reason: 'No Answer', disposition: 'missed' },
-  unreachable: { status: 480, reason: 'Temporarily Unavailable', disposition: 'missed' },
-  noEmergencyAddress: { status: 403, reason: 'No emergency address on file', disposition: 'blocked' },
-  callerAtLimit: { status: 403, reason: 'Concurrent call limit reached', disposition: 'blocked' },
-  internationalNotPermitted: { status: 403, reason: 'International calls not permitted', disposition: 'blocked' },
-  addressIncomplete: { status: 484, reason: 'Address Incomplete', disposition: 'failed' },
+  // stored call.ended (disposition, sipStatus, reason) must tell an overload refusal from a drain.
+  overloaded: { status: 503, reason: 'Service Unavailable (overload)', disposition: 'blocked', endReason: 'overload' },
+  trunkAtCapacity: { status: 503, reason: 'Trunk capacity reached', disposition: 'blocked', endReason: 'trunk-limit' },
+  anonymousBlocked: { status: 603, reason: 'Anonymous calls not accepted', disposition: 'blocked', endReason: 'anonymous-blocked' },
+  callerBlocked: { status: 603, reason: 'Caller blocked', disposition: 'blocked', endReason: 'caller-blocked' },
+  doNotDisturb: { status: 486, reason: 'Do Not Disturb', disposition: 'blocked', endReason: 'dnd' },
+  busy: { status: 486, reason: 'Busy Here', disposition: 'busy', endReason: 'busy' },
+  noAnswer: { status: 480, reason: 'No Answer', disposition: 'missed', endReason: 'no-answer' },
+  unreachable: { status: 480, reason: 'Temporarily Unavailable', disposition: 'missed', endReason: 'unreachable' },
+  noEmergencyAddress: { status: 403, reason: 'No emergency address on file', disposition: 'blocked', endReason: 'no-emergency-address' },
+  callerAtLimit: { status: 403, reason: 'Concurrent call limit reached', disposition: 'blocked', endReason: 'user-limit' },
+  internationalNotPermitted: { status: 403, reason: 'International calls not permitted', disposition: 'blocked', endReason: 'not-permitted' },
+  addressIncomplete: { status: 484, reason: 'Address Incomplete', disposition: 'failed', endReason: 'address-incomplete' },
 } as const satisfies Record<string, Rejection>;
 
 export type RejectionName = keyof typeof REJECTIONS;

@@ -3,6 +3,7 @@
  * carries out. Connecting routes carry their Attempt already planned (legs, caller IDs,
  * headers), so the machine only sequences it.
  */
+import type { EndReason } from './call-event.js';
 import type { EmergencyAddress } from './line-user.js';
 
 /** A header the shell adds to an outgoing INVITE or a response. */
@@ -77,6 +78,8 @@ export interface RejectRoute {
   disposition: RejectDisposition;
   headers: readonly SipHeaderField[];
   notice?: RouteNotice;
+  /** Why, as call.ended's `reason` code; every refusal in rejections.ts names one. */
+  endReason?: EndReason;
 }
 
 /** Bounds on an answered call; null = none (emergency calls). */

@@ -43,6 +43,33 @@ export type Disposition = (typeof DISPOSITIONS)[number];
 export const HANGUP_PARTIES = ['caller', 'callee', 'system'] as const;
 export type HangupParty = (typeof HANGUP_PARTIES)[number];
 
+/**
+ * call.ended `reason`: why the call ended, one code per cause the gateway tells apart
+ * (docs/call-events.md explains each). Absent when an answered call was hung up by the caller
+ * or the callee. New codes may be added without a new `v`: a reader drops a code it does not
+ * know (the event still loads), as it drops a field it does not know.
+ */
+export const END_REASONS = [
+  'draining',
+  'overload',
+  'trunk-limit',
+  'user-limit',
+  'caller-blocked',
+  'anonymous-blocked',
+  'dnd',
+  'no-emergency-address',
+  'not-permitted',
+  'destination-blocked',
+  'address-incomplete',
+  'busy',
+  'declined',
+  'no-answer',
+  'unreachable',
+  'caller-cancelled',
+  'max-duration',
+] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
 /** Who rang or answered: one of the user's registered devices, or a forwarding target. */
 export type Party =
   | { readonly kind: 'device'; readonly deviceId: string }
@@ -92,6 +119,8 @@ export interface CallEnded extends CallEventBase {
   readonly answeredBy?: Party;
   /** The final SIP status of a call that did not connect (486, 603, 503…). */
   readonly sipStatus?: number;
+  /** Why it ended (END_REASONS); absent when an answered call was hung up by a party. */
+  readonly reason?: EndReason;
 }
 
 export interface NoteAdded extends CallEventBase {

@@ -4,6 +4,7 @@ export {
   CALL_EVENT_VERSION,
   DIRECTIONS,
   DISPOSITIONS,
+  END_REASONS,
   HANGUP_PARTIES,
 } from './call-event.js';
 export type {
@@ -17,6 +18,7 @@ export type {
   Direction,
   Disposition,
   EmergencyCall,
+  EndReason,
   HangupParty,
   NoteAdded,
   OpportunityTagged,

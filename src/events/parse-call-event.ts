@@ -9,12 +9,14 @@ import {
   CALL_EVENT_VERSION,
   DIRECTIONS,
   DISPOSITIONS,
+  END_REASONS,
   HANGUP_PARTIES,
   RECORDING_LAYOUTS,
   VOICEMAIL_HEARD_VIA,
   type CallEvent,
   type CallEventBase,
   type CallEventType,
+  type EndReason,
   type Party,
 } from './call-event.js';
 
@@ -80,6 +82,7 @@ function readEvent(type: CallEventType, o: Obj): CallEvent {
         hungUpBy: oneOf(o, 'hungUpBy', HANGUP_PARTIES),
         ...(o['answeredBy'] === undefined ? {} : { answeredBy: party(o['answeredBy'], 'answeredBy') }),
         ...optional(o, 'sipStatus', (x, k) => integer(x, k, 100, 699)),
+        ...endReason(o),
       };
     case 'note.added':
       return { type, ...base, userId: id(o, 'userId'), text: text(o, 'text', CALL_EVENT_LIMITS.maxTextLength) };
@@ -119,6 +122,17 @@ function readEvent(type: CallEventType, o: Obj): CallEvent {
         layout: oneOf(o, 'layout', RECORDING_LAYOUTS),
       };
   }
+}
+
+/**
+ * call.ended `reason`: a string, else invalid-field. A code this reader does not know (a newer
+ * writer's) is dropped like an unknown field, so adding a code needs no new `v`.
+ */
+function endReason(o: Obj): { reason?: EndReason } {
+  const x = o['reason'];
+  if (x === undefined) return {};
+  if (typeof x !== 'string') throw new FieldError('reason', 'reason must be a string');
+  return (END_REASONS as readonly string[]).includes(x) ? { reason: x as EndReason } : {};
 }
 
 function readBase(o: Obj): CallEventBase {

@@ -23,3 +23,13 @@ export function everyType(callId = 'call-all'): CallEvent[] {
     { ...base, type: 'recording.available', seq: 10, recordingId: 'r-5d1c0f3e', path: '/var/lib/linegate/recordings/u1/r-5d1c0f3e.wav', durationMs: 61_240, channels: 2, layout: 'caller-left,callee-right' },
   ];
 }
+
+/** A refused call's call.ended with its reason and SIP status (docs/call-events.md `reason`). */
+export function endedWithReason(n: number, seq = 2): CallEvent {
+  return { type: 'call.ended', v: 1, callId: `call-${n}`, seq, at: AT, userId: 'u1', disposition: 'blocked', durationS: 0, hungUpBy: 'system', sipStatus: 503, reason: 'overload' };
+}
+
+/** A call.ended as written before `reason` existed. */
+export function endedWithoutReason(n: number, seq = 2): CallEvent {
+  return { type: 'call.ended', v: 1, callId: `call-${n}`, seq, at: AT, userId: 'u1', disposition: 'busy', durationS: 0, hungUpBy: 'callee', sipStatus: 486 };
+}

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { CallEvent, EventLog, LoggedEvent } from '../../src/events/index.js';
 import { LinegateError } from '../../src/shared/index.js';
-import { callStarted, everyType } from './call-event-samples.js';
+import { callStarted, endedWithoutReason, endedWithReason, everyType } from './call-event-samples.js';
 
 export interface EventLogHarness {
   /** Fresh, empty storage for the next test. */
@@ -42,6 +42,19 @@ export function eventLogContract(h: () => EventLogHarness): void {
     const got = await log.read('g', 'c1', 100, 0);
     assert.deepEqual(got.map((x) => x.id), ids);
     assert.deepEqual(got.map((x) => x.event), everyType());
+  });
+
+  it('keeps call.ended\'s reason and sipStatus through append, read and reopen; one without them loads as it was', async () => {
+    await appendAll(log, [endedWithReason(1), endedWithoutReason(2)]);
+    const first = await log.read('g', 'c1', 10, 0);
+    assert.deepEqual(first.map((x) => x.event), [endedWithReason(1), endedWithoutReason(2)]);
+    await log.close();
+    const again = await open();
+    const got = (await again.read('g2', 'c1', 10, 0)).map((x) => x.event);
+    assert.deepEqual(got, [endedWithReason(1), endedWithoutReason(2)]);
+    const [withReason, without] = got;
+    assert.ok(withReason?.type === 'call.ended' && withReason.reason === 'overload' && withReason.sipStatus === 503, JSON.stringify(withReason));
+    assert.ok(without?.type === 'call.ended' && !('reason' in without), JSON.stringify(without));
   });
 
   it('keeps the order of concurrent appends and gives each its own id', async () => {

@@ -98,6 +98,7 @@ describe('b2bua: features', function () {
     sb = await startShellBed(bed(), () => testDialplan(9));
     sb.shell.drain();
     await passes(await bed().sipp({ scenario: 'uac-invite-expect-503.xml', target: sb.eut.udp, service: '+14155550100' }));
-    await oneEnded(sb, 'failed', 503);
+    const ended = await oneEnded(sb, 'failed', 503);
+    assert.equal(ended.reason, 'draining', JSON.stringify(ended));
   });
 });

@@ -113,7 +113,7 @@ describe('b2bua: overload (admission control)', function () {
     g.enter();
     assertOverload503(await client.request(invite(client, sb.eut.udp, '+14155550100', '+14155550199'), port));
     await until(() => ended(sb).length === 1 && sb.shell.activeCalls() === 0, 3000, 'call.ended');
-    assert.deepEqual(ended(sb).map((e) => [e.disposition, e.sipStatus]), [['blocked', 503]]);
+    assert.deepEqual(ended(sb).map((e) => [e.disposition, e.sipStatus, e.reason]), [['blocked', 503, 'overload']]);
     assert.equal(g.guard.refusedTotal(), 1);
 
     g.leave();
@@ -122,6 +122,7 @@ describe('b2bua: overload (admission control)', function () {
     assert.equal(after.status, 480, `${after.status} ${after.reason}`);
     assert.deepEqual(after.all('Retry-After'), []);
     await until(() => ended(sb).length === 2, 3000, 'second call.ended');
+    assert.equal(ended(sb)[1]?.reason, 'unreachable', JSON.stringify(ended(sb)[1]));
     assert.equal(g.guard.refusedTotal(), 1);
   });
 
@@ -133,7 +134,7 @@ describe('b2bua: overload (admission control)', function () {
     await passes(await bed().sipp({ scenario: 'b2bua-uac-device-call-answered.xml', target: sb.eut.udp, service: '911', keys: { from_user: 'alice' } }));
     await passes(trunk);
     await until(() => ended(sb).length === 2 && sb.shell.activeCalls() === 0, 3000, 'both call.ended');
-    assert.deepEqual(ended(sb).map((e) => e.disposition), ['blocked', 'answered']);
+    assert.deepEqual(ended(sb).map((e) => [e.disposition, e.reason]), [['blocked', 'overload'], ['answered', undefined]]);
     assert.equal(sb.events.events.filter((e) => e.type === 'emergency.call').length, 1);
     assert.equal(g.guard.isOverloaded(), true, 'still overloaded throughout');
     assert.equal(g.guard.refusedTotal(), 1, 'the emergency call was not counted as refused');

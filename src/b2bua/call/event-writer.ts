@@ -86,6 +86,7 @@ export function toStoredEvent(e: CoreEvent, seq: number, location?: EmergencyAdd
       };
       if (e.answeredBy !== undefined) out.answeredBy = e.answeredBy;
       if (e.sipStatus !== undefined) out.sipStatus = e.sipStatus;
+      if (e.endReason !== undefined) out.reason = e.endReason;
       return out;
     }
     case 'emergency.call': {

@@ -170,9 +170,9 @@ export function overloadGuardFor(settings: Dialplan['overload'], deps: OverloadG
   return guard;
 }
 
-/** The core's overload refusal (same 503 as drain's, its own reason phrase). */
+/** The core's overload refusal (same 503 as drain's, its own call.ended reason code). */
 export function isOverloadRefusal(route: Route): boolean {
-  return route.kind === 'reject' && route.status === REJECTIONS.overloaded.status && route.reason === REJECTIONS.overloaded.reason;
+  return route.kind === 'reject' && route.endReason === REJECTIONS.overloaded.endReason;
 }
 
 function round(ms: number): number {

@@ -91,6 +91,23 @@ describe('FileEventLog', () => {
     assert.equal(await again.pending('g'), 0);
   });
 
+  it('loads call.ended lines written before `reason` existed, and drops a reason code it does not know', async () => {
+    await freshDir();
+    const log = await open();
+    await log.append(callStarted(1));
+    await log.close();
+    const old = { type: 'call.ended', v: 1, callId: 'call-1', seq: 2, at: '2024-05-01T12:00:00.000Z', userId: 'u1', disposition: 'busy', durationS: 0, hungUpBy: 'callee', sipStatus: 486 };
+    const path = join(dir, (await segmentFiles())[0]!);
+    await appendFile(path, frameLine(2, 1, old));
+    await appendFile(path, frameLine(3, 1, { ...old, callId: 'call-2', reason: 'dnd' }));
+    await appendFile(path, frameLine(4, 1, { ...old, callId: 'call-3', reason: 'solar-flare' })); // a newer writer's code
+    const unreadable: UnreadableEntry[] = [];
+    const again = await open({ onUnreadable: (u) => unreadable.push(u) });
+    const got = (await again.read('g', 'c', 10, 0)).map((x) => x.event);
+    assert.deepEqual(unreadable, []);
+    assert.deepEqual(got.slice(1), [old, { ...old, callId: 'call-2', reason: 'dnd' }, { ...old, callId: 'call-3' }]);
+  });
+
   it('reports an event it cannot parse (a newer version) and acknowledges it for the group', async () => {
     await freshDir();
     const log = await open();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CALL_EVENT_TYPES, parseCallEvent, type CallEventErrorCode } from '../../../src/events/index.js';
+import { CALL_EVENT_TYPES, END_REASONS, parseCallEvent, type CallEventErrorCode } from '../../../src/events/index.js';
 import { everyType } from '../../contract/call-event-samples.js';
 
 describe('parseCallEvent', () => {
@@ -19,6 +19,20 @@ describe('parseCallEvent', () => {
     assert.ok(r.ok);
     assert.equal('secret' in r.event, false);
     assert.equal('answeredBy' in r.event, false);
+  });
+
+  it('call.ended reason: kept when known, absent when not given, dropped when a newer writer\'s code', () => {
+    const ended = everyType()[5]!;
+    const refused = { ...ended, disposition: 'blocked', hungUpBy: 'system', sipStatus: 503, answeredBy: undefined };
+    for (const reason of END_REASONS) {
+      const r = parseCallEvent({ ...refused, reason });
+      assert.ok(r.ok && r.event.type === 'call.ended' && r.event.reason === reason, reason);
+    }
+    const old = parseCallEvent(JSON.parse(JSON.stringify(ended)));
+    assert.ok(old.ok && !('reason' in old.event));
+    const newer = parseCallEvent({ ...refused, reason: 'solar-flare' });
+    assert.ok(newer.ok && newer.event.type === 'call.ended' && !('reason' in newer.event), JSON.stringify(newer));
+    assert.equal(newer.ok && newer.event.type === 'call.ended' && newer.event.sipStatus, 503);
   });
 
   const started = everyType()[0]!;
@@ -44,6 +58,7 @@ describe('parseCallEvent', () => {
     ['a negative duration', { ...ended, durationS: -1 }, 'invalid-field', 'durationS'],
     ['a bad hungUpBy', { ...ended, hungUpBy: 'nobody' }, 'invalid-field', 'hungUpBy'],
     ['a sipStatus of 99', { ...ended, sipStatus: 99 }, 'invalid-field', 'sipStatus'],
+    ['a numeric reason', { ...ended, reason: 503 }, 'invalid-field', 'reason'],
     ['an answeredBy without kind', { ...ended, answeredBy: { deviceId: 'd' } }, 'invalid-field', 'answeredBy.kind'],
     ['an answeredBy device without id', { ...ended, answeredBy: { kind: 'device' } }, 'invalid-field', 'answeredBy.deviceId'],
     ['no ringing targets', { ...ringing, targets: [] }, 'invalid-field', 'targets'],

@@ -6,7 +6,9 @@
  * Run:  npx mocha --no-config --node-option import=tsx --extension ts test/unit/b2bua/call/stored-event.test.ts
  */
 import assert from 'node:assert/strict';
-import type { CallEvent, EmergencyAddress } from '../../../../src/call/index.js';
+import type { CallEvent, EmergencyAddress, EndReason as CoreEndReason } from '../../../../src/call/index.js';
+import { END_REASONS } from '../../../../src/events/index.js';
+import type { EndReason } from '../../../../src/events/index.js';
 import { toStoredEvent } from '../../../../src/b2bua/call/index.js';
 
 const common = { callId: 'c1', userId: 'alice', direction: 'inbound', from: '+12125550123', to: '+14155550100', at: Date.UTC(2026, 10, 22, 9, 25, 32, 7) } as const;
@@ -40,6 +42,22 @@ describe('b2bua/call toStoredEvent', () => {
       `{"v":1,"callId":"c1","seq":4,${AT},"userId":"alice","type":"call.ended","disposition":"busy","durationS":0,"hungUpBy":"callee","sipStatus":486}`);
     assert.equal(line({ ...common, type: 'call.ended', disposition: 'cancelled', durationS: 0, hungUpBy: 'caller' }, 2),
       `{"v":1,"callId":"c1","seq":2,${AT},"userId":"alice","type":"call.ended","disposition":"cancelled","durationS":0,"hungUpBy":"caller"}`);
+  });
+
+  it('call.ended: the core\'s endReason is stored as reason, after sipStatus; the reason phrase is not', () => {
+    assert.equal(line({ ...common, type: 'call.ended', disposition: 'blocked', durationS: 0, hungUpBy: 'system', sipStatus: 503, reason: 'Service Unavailable (overload)', endReason: 'overload' }, 2),
+      `{"v":1,"callId":"c1","seq":2,${AT},"userId":"alice","type":"call.ended","disposition":"blocked","durationS":0,"hungUpBy":"system","sipStatus":503,"reason":"overload"}`);
+    assert.equal(line({ ...common, type: 'call.ended', disposition: 'answered', durationS: 3600, hungUpBy: 'system', answeredBy: { kind: 'device', deviceId: 'a' }, endReason: 'max-duration' }, 4),
+      `{"v":1,"callId":"c1","seq":4,${AT},"userId":"alice","type":"call.ended","disposition":"answered","durationS":3600,"hungUpBy":"system","answeredBy":{"kind":"device","deviceId":"a"},"reason":"max-duration"}`);
+  });
+
+  it('the core\'s reason codes and the stored ones are the same set', () => {
+    // Compile-time: each side assignable to the other (tsc runs over test/). At run time: the
+    // stored list has no duplicates, so its length is the size of the set tsc compared.
+    const coreToStored = (r: CoreEndReason): EndReason => r;
+    const storedToCore = (r: EndReason): CoreEndReason => r;
+    assert.deepEqual(END_REASONS.map((r) => coreToStored(storedToCore(r))), [...END_REASONS]);
+    assert.equal(new Set(END_REASONS).size, END_REASONS.length);
   });
 
   it('emergency.call: the location only when it was sent and is known', () => {

@@ -45,9 +45,19 @@ function doNotDisturb(call: CalleeCall, user: LineUser, ctx: DecisionContext): R
   return reject('doNotDisturb');
 }
 
+/**
+ * Forward always, to a number or to the user's voicemail box; either way the Diversion
+ * reason is `unconditional` (RFC 5806), so the box hears "forwarded always", not DND.
+ * The control API and the dialplan refuse `always: voicemail` for a user without a box; a
+ * stale setting left after the box was removed is ignored (the ring plan runs), as the
+ * busy / no-answer / unreachable rules ignore a box that is not there.
+ */
 function forwardAlways(call: CalleeCall, user: LineUser, ctx: DecisionContext): Route | null {
   const to = user.forwarding.always;
-  return to ? forwardRoute(to, 'unconditional', user, call.from, ctx, call.maxDurationMs) : null;
+  if (to === undefined || to === '') return null;
+  if (typeof to === 'string') return forwardRoute(to, 'unconditional', user, call.from, ctx, call.maxDurationMs);
+  if (!user.voicemail.enabled) return null;
+  return voicemailRoute('unconditional', user, call.from, ctx, call.maxDurationMs);
 }
 
 /** A user already on their maximum of calls is busy: the busy fallback applies. */

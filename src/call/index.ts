@@ -15,7 +15,9 @@ export type {
   RingStrategy,
   Target,
   UserLimits,
+  VoicemailBox,
 } from './line-user.js';
+export { VOICEMAIL_BOX } from './line-user.js';
 export type { BlockedPrefix, NumberingPlan, Policy, RingingPolicy, TrunkLimits } from './policy.js';
 export { DEFAULT_EMERGENCY_NUMBERS, NANP_NUMBERING } from './policy.js';
 export type { RegisteredDevice, Snapshot } from './snapshot.js';

@@ -17,6 +17,8 @@ export interface NumberTarget {
   timeoutS?: number;
   /** Ask the answerer to press 1 before the call is connected (keeps mobile voicemail out). */
   confirm?: boolean;
+  /** This target's press-1 window, used only with confirm; absent: Policy.ringing.confirmTimeoutS. */
+  confirmTimeoutS?: number;
 }
 
 export type Target = DevicesTarget | NumberTarget;
@@ -30,9 +32,22 @@ export interface RingPlan {
   overallTimeoutS: number;
 }
 
-/** Forwarding destinations (numbers); each is optional. */
+/**
+ * The user's own voicemail box as a forwarding destination. Only `always` takes it: for
+ * busy / no-answer / unreachable the box is already the fallback when no number is set.
+ */
+export interface VoicemailBox {
+  kind: 'voicemail';
+}
+
+export const VOICEMAIL_BOX: VoicemailBox = Object.freeze({ kind: 'voicemail' });
+
+/**
+ * Forwarding destinations (numbers; `always` may also name the voicemail box); each is
+ * optional.
+ */
 export interface Forwarding {
-  always?: string;
+  always?: string | VoicemailBox;
   busy?: string;
   noAnswer?: string;
   unreachable?: string;

@@ -42,7 +42,7 @@ export interface TrunkLimits {
 export interface RingingPolicy {
   /** Ring time of a sequential-plan target that gives none. */
   defaultTargetTimeoutS: number;
-  /** How long a press-1 confirmation waits for the digit. */
+  /** How long a press-1 confirmation waits for the digit, unless the target sets its own (NumberTarget.confirmTimeoutS). */
   confirmTimeoutS: number;
 }
 

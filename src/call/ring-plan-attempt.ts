@@ -5,7 +5,7 @@
  */
 import type { DecisionContext } from './decision-context.js';
 import { normaliseNumber } from './dial-string.js';
-import type { LineUser, RingPlan, Target } from './line-user.js';
+import type { LineUser, NumberTarget, RingPlan, Target } from './line-user.js';
 import type { Attempt, CallerId, PlannedLeg, RingStep } from './route.js';
 import { diversionHeader } from './sip-headers.js';
 
@@ -22,7 +22,7 @@ export function ringPlanAttempt(user: LineUser, callerId: CallerId, ctx: Decisio
 
 function targetLegs(t: Target, plan: RingPlan, user: LineUser, callerId: CallerId, ctx: DecisionContext): PlannedLeg[] {
   const timeoutS = plan.strategy === 'sequential' ? (t.timeoutS ?? ctx.policy.ringing.defaultTargetTimeoutS) : t.timeoutS;
-  const legs = t.kind === 'devices' ? deviceLegs(user, callerId, ctx) : [numberLeg(t.number, t.confirm, user, callerId, ctx)];
+  const legs = t.kind === 'devices' ? deviceLegs(user, callerId, ctx) : [numberLeg(t, user, callerId, ctx)];
   // The legs are new objects: set on them rather than copied with `{ ...l, timeoutMs }` (a slow
   // path in V8 when a spread is followed by a new property).
   if (timeoutS !== undefined) for (const l of legs) l.timeoutMs = seconds(timeoutS);
@@ -38,20 +38,17 @@ function deviceLegs(user: LineUser, callerId: CallerId, ctx: DecisionContext): P
   });
 }
 
-/** An extra number rings with the caller's ID; Diversion (RFC 5806 follow-me) says whose call it is. */
-function numberLeg(
-  number: string,
-  confirm: boolean | undefined,
-  user: LineUser,
-  callerId: CallerId,
-  ctx: DecisionContext,
-): PlannedLeg {
+/**
+ * An extra number rings with the caller's ID; Diversion (RFC 5806 follow-me) says whose call it is.
+ * A confirm target waits its own window for the 1, or the dialplan-wide one.
+ */
+function numberLeg(t: NumberTarget, user: LineUser, callerId: CallerId, ctx: DecisionContext): PlannedLeg {
   const leg: PlannedLeg = {
-    target: { kind: 'number', number: normaliseNumber(number, ctx.policy.numbering) ?? number, trunk: ctx.policy.outboundTrunk },
+    target: { kind: 'number', number: normaliseNumber(t.number, ctx.policy.numbering) ?? t.number, trunk: ctx.policy.outboundTrunk },
     callerId,
     headers: [diversionHeader(user.businessNumber, 'follow-me')],
   };
-  if (confirm) leg.confirmTimeoutMs = seconds(ctx.policy.ringing.confirmTimeoutS);
+  if (t.confirm) leg.confirmTimeoutMs = seconds(t.confirmTimeoutS ?? ctx.policy.ringing.confirmTimeoutS);
   return leg;
 }
 

@@ -122,14 +122,25 @@ describe('b2bua: forward to voicemail', function () {
     await reachesVoicemail(vm, 'unavailable');
   });
 
-  // The core's forwarding takes numbers only; the shell carries `always: voicemail` out as
-  // DND-to-voicemail (line-users.ts), so Diversion says do-not-disturb (a known deviation).
-  it('forward always → voicemail (dialplan forwarding.always: voicemail): the devices never ring', async () => {
+  // "Forward always to voicemail" is not DND: the voicemail leg says reason=unconditional.
+  it('forward always → voicemail (dialplan forwarding.always: voicemail): the devices never ring, reason=unconditional', async () => {
     const vm = await voicemailService();
     const s = await shellWith(vm.run.port, `${VOICEMAIL_BOX}\n    forwarding: { always: voicemail }`);
     const desk = await bed().silentPeer();
     s.registrar.devices.set('alice', [{ uri: `sip:desk@127.0.0.1:${desk.port}`, uacOptions: {} }]);
-    await reachesVoicemail(vm, 'do-not-disturb');
+    await reachesVoicemail(vm, 'unconditional');
+    assert.deepEqual(desk.methods(), []);
+  });
+
+  it('forward always → voicemail set through the control API\'s settings: reason=unconditional, DND off', async () => {
+    const vm = await voicemailService();
+    const s = await shellWith(vm.run.port, VOICEMAIL_BOX, {
+      dnd: false,
+      forwarding: { always: 'voicemail', busy: null, noAnswer: null, unreachable: null },
+    });
+    const desk = await bed().silentPeer();
+    s.registrar.devices.set('alice', [{ uri: `sip:desk@127.0.0.1:${desk.port}`, uacOptions: {} }]);
+    await reachesVoicemail(vm, 'unconditional');
     assert.deepEqual(desk.methods(), []);
   });
 

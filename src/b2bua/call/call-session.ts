@@ -202,7 +202,9 @@ export class CallSession {
   private startVoicemailLeg(c: StartLegCommand, leg: LegRuntime, vm: VoicemailService): void {
     if (c.target.kind !== 'voicemail') return;
     leg.voicemail = true;
-    const route = this.state.route;
+    // The attempt's route: the first decision's when voicemail was the decision (DND, forward
+    // always), the fallback's when a busy / no-answer / unreachable ring plan fell back to it.
+    const route = this.state.attempt?.route ?? this.state.route;
     void vm.createLeg(c.target.userId, {
       remoteSdp: this.legContext?.offer, callId: this.callId, callerNumber: c.callerId.number ?? 'anonymous',
       reason: depositReasonOf(route?.kind === 'voicemail' ? route.cause : undefined),

@@ -7,11 +7,12 @@
  *
  * Runtime settings read here (Store.getSettings(userId).settings):
  *   dnd: boolean
- *   forwarding: { always?, busy?, noAnswer?, unreachable?: E.164 string | null }
+ *   forwarding: { always?, busy?, noAnswer?, unreachable?: E.164 string | 'voicemail' | null }
  *   blockList: { numbers?: string[], prefixes?: string[] }
  *   blockAnonymous: boolean
  *   emergencyAddress: { street, unit?, city, region, postalCode, country } | null
  */
+import { VOICEMAIL_BOX } from '../../call/index.js';
 import type { BlockList, EmergencyAddress, Forwarding, LineUser, Policy, RingPlan, Target } from '../../call/index.js';
 import type { CivicAddress, Dialplan, ForwardDestination, User } from '../../config/index.js';
 import type { Json, JsonObject } from '../../state/index.js';
@@ -21,6 +22,9 @@ import { numberingFor } from './numbers.js';
 
 /** Retry-After (s) sent with 503 while draining or at a trunk's cap (overload: the dialplan's overload.retryAfterS). */
 export const RETRY_AFTER_S = 30;
+
+/** The control API's and the dialplan's name for the user's own voicemail box as a forward target. */
+const VOICEMAIL = 'voicemail';
 
 /** `overloaded`: the overload guard's verdict for this decision (overload-guard.ts). */
 export function policyFor(dialplan: Dialplan, draining: boolean, voicemailUri: string, overloaded = false): Policy {
@@ -37,7 +41,7 @@ export function policyFor(dialplan: Dialplan, draining: boolean, voicemailUri: s
     draining,
     retryAfterS: RETRY_AFTER_S,
     numbering: numberingFor(dialplan.defaultCountry),
-    ringing: { defaultTargetTimeoutS: 20, confirmTimeoutS: 10 },
+    ringing: { defaultTargetTimeoutS: 20, confirmTimeoutS: dialplan.ringing.confirmTimeoutS },
   };
   if (overloaded) policy.overloaded = { retryAfterS: dialplan.overload.retryAfterS };
   return policy;
@@ -83,15 +87,26 @@ function ringPlanOf(user: User): RingPlan {
   const targets: Target[] = user.ringPlan.targets.map((t) =>
     t.type === 'Devices'
       ? { kind: 'devices', timeoutS: t.timeoutS }
-      : { kind: 'number', number: t.number, timeoutS: t.timeoutS, confirm: t.confirm },
+      : numberTarget(t.number, t.timeoutS, t.confirm, t.confirmTimeoutS),
   );
   return { strategy: user.ringPlan.strategy, targets, overallTimeoutS: user.ringPlan.timeoutS };
 }
 
-/** A forward "to voicemail" is the core's voicemail fallback already: only numbers are kept. */
+/** The core's number target; confirmTimeoutS only when the target sets its own press-1 window. */
+function numberTarget(number: string, timeoutS: number, confirm: boolean, confirmTimeoutS: number | undefined): Target {
+  const target: Target = { kind: 'number', number, timeoutS, confirm };
+  if (confirmTimeoutS !== undefined) target.confirmTimeoutS = confirmTimeoutS;
+  return target;
+}
+
+/**
+ * A forward "to voicemail" on busy / no-answer / unreachable is the core's voicemail
+ * fallback already: only numbers are kept there. `always` keeps the box too.
+ */
 function forwardingOf(user: User): Forwarding {
   const number = (d: ForwardDestination | undefined): string | undefined => (d?.type === 'Number' ? d.number : undefined);
   const out: Forwarding = {};
+  if (user.forwarding.always?.type === 'Voicemail') out.always = VOICEMAIL_BOX;
   const pairs: Array<[keyof Forwarding, string | undefined]> = [
     ['always', number(user.forwarding.always)],
     ['busy', number(user.forwarding.busy)],
@@ -107,6 +122,8 @@ function mergeForwarding(base: Forwarding, fwd: JsonObject): Forwarding {
   for (const k of ['always', 'busy', 'noAnswer', 'unreachable'] as const) {
     const v = fwd[k];
     if (v === null) delete out[k];
+    else if (v === VOICEMAIL && k === 'always') out.always = VOICEMAIL_BOX;
+    else if (v === VOICEMAIL) delete out[k]; // the voicemail fallback, not a number
     else if (typeof v === 'string' && v !== '') out[k] = v;
   }
   return out;
@@ -155,12 +172,10 @@ function stringsOf(v: Json | undefined): string[] | undefined {
  * The LineUser the core decides with, from the control API's effectiveSettings(): the
  * same merge the API shows, so what the API writes is what the next call reads.
  *
- * The core's Forwarding holds numbers only. Forwarding busy / no-answer / unreachable to
- * "voicemail" is the core's own fallback for a user with a box, so only numbers are kept.
- * "always: voicemail" has no such fallback (the ring plan would run): it is carried out as
- * DND-to-voicemail, which sits at the same place in the feature order (after blocking,
- * before forward-always and the ring plan) and sends every call to the box. Known
- * deviation: the voicemail leg's Diversion says reason=do-not-disturb, not unconditional.
+ * Forwarding busy / no-answer / unreachable to "voicemail" is the core's own fallback for
+ * a user with a box, so only numbers are kept for those. "always: voicemail" becomes the
+ * core's VOICEMAIL_BOX: forward-always then sends every call to the box with Diversion
+ * reason=unconditional (RFC 5806), and DND stays what the user set.
  */
 export function withEffectiveSettings(user: LineUser, eff: EffectiveSettings): LineUser {
   const out: LineUser = {
@@ -173,14 +188,16 @@ export function withEffectiveSettings(user: LineUser, eff: EffectiveSettings): L
       strategy: eff.ringPlan.strategy,
       overallTimeoutS: eff.ringPlan.timeoutS,
       targets: eff.ringPlan.targets.map((t): Target =>
-        t.to === 'devices' ? { kind: 'devices', timeoutS: t.timeoutS } : { kind: 'number', number: t.to, timeoutS: t.timeoutS, confirm: t.confirm }),
+        t.to === 'devices'
+          ? { kind: 'devices', timeoutS: t.timeoutS }
+          : numberTarget(t.to, t.timeoutS, t.confirm !== false, typeof t.confirm === 'object' ? t.confirm.timeoutS : undefined)),
     },
   };
   for (const rule of FORWARD_RULES) {
     const target = eff.forwarding[rule];
-    if (target !== null && target !== 'voicemail') out.forwarding[rule] = target;
+    if (target !== null && target !== VOICEMAIL) out.forwarding[rule] = target;
   }
-  if (eff.forwarding.always === 'voicemail' && user.voicemail.enabled) out.dnd = true;
+  if (eff.forwarding.always === VOICEMAIL) out.forwarding.always = VOICEMAIL_BOX;
   delete out.emergencyAddress;
   if (eff.emergencyAddress) out.emergencyAddress = { ...eff.emergencyAddress };
   return out;

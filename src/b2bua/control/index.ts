@@ -11,7 +11,7 @@ export { CallAnnotations, CALL_NOT_FOUND } from './call-annotations.js';
 export type { CallAnnotationsOptions } from './call-annotations.js';
 export { effectiveSettings, readStoredSettings, FORWARD_RULES } from './user-settings.js';
 export type {
-  AddressSettings, BlockListSettings, EffectiveSettings, ForwardRule, ForwardTarget, ForwardingSettings, RingPlanSettings, RingTargetSettings, StoredSettings,
+  AddressSettings, BlockListSettings, ConfirmSetting, EffectiveSettings, ForwardRule, ForwardTarget, ForwardingSettings, RingPlanSettings, RingTargetSettings, StoredSettings,
 } from './user-settings.js';
 export { OPENAPI_PATH } from './openapi-document.js';
 export type { TokenSource } from './bearer-auth.js';

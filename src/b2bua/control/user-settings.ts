@@ -24,11 +24,17 @@ export interface BlockListSettings {
   readonly prefixes: readonly string[];
 }
 
+/**
+ * Press 1 to accept, as a dialplan writes it: `true` waits the dialplan's
+ * ringing.confirmTimeoutS, `{ timeoutS }` (3–60 s) is this target's own window.
+ */
+export type ConfirmSetting = boolean | { readonly timeoutS: number };
+
 export interface RingTargetSettings {
   /** `devices` or an E.164 number. */
   readonly to: string;
   readonly timeoutS: number;
-  readonly confirm: boolean;
+  readonly confirm: ConfirmSetting;
 }
 
 export interface RingPlanSettings {
@@ -108,8 +114,13 @@ function dialplanRingPlan(user: User): RingPlanSettings {
   return {
     strategy,
     timeoutS,
-    targets: targets.map((t) => (t.type === 'Devices' ? { to: 'devices', timeoutS: t.timeoutS, confirm: false } : { to: t.number, timeoutS: t.timeoutS, confirm: t.confirm })),
+    targets: targets.map((t) => (t.type === 'Devices' ? { to: 'devices', timeoutS: t.timeoutS, confirm: false } : { to: t.number, timeoutS: t.timeoutS, confirm: confirmSetting(t.confirm, t.confirmTimeoutS) })),
   };
+}
+
+/** A target's own window is kept in the dialplan's form, so a GET can be PUT back unchanged. */
+function confirmSetting(confirm: boolean, timeoutS: number | undefined): ConfirmSetting {
+  return confirm && timeoutS !== undefined ? { timeoutS } : confirm;
 }
 
 function addressOf(a: CivicAddress | undefined): AddressSettings | null {
@@ -142,8 +153,17 @@ function isRingPlan(x: unknown): x is RingPlanSettings {
     (x['strategy'] === 'simultaneous' || x['strategy'] === 'sequential') &&
     typeof x['timeoutS'] === 'number' &&
     Array.isArray(x['targets']) &&
-    x['targets'].every((t) => isObj(t) && typeof t['to'] === 'string' && typeof t['timeoutS'] === 'number' && typeof t['confirm'] === 'boolean')
+    x['targets'].every((t) => isObj(t) && typeof t['to'] === 'string' && typeof t['timeoutS'] === 'number' && isConfirm(t['confirm']))
   );
+}
+
+/** The dialplan schema's bounds on a target's own press-1 window (users[].ringPlan.targets[].confirm.timeoutS). */
+const CONFIRM_WINDOW_S = { min: 3, max: 60 } as const;
+
+function isConfirm(x: unknown): x is ConfirmSetting {
+  if (typeof x === 'boolean') return true;
+  const s = isObj(x) ? x['timeoutS'] : undefined;
+  return typeof s === 'number' && Number.isInteger(s) && s >= CONFIRM_WINDOW_S.min && s <= CONFIRM_WINDOW_S.max;
 }
 
 function isAddress(x: unknown): x is AddressSettings {

@@ -59,7 +59,9 @@ export function depositReasonOf(diversion: string | undefined): DepositReason {
       return 'no-answer';
     case 'unavailable':
       return 'unreachable';
+    case 'unconditional':
+      return 'unconditional'; // "forward always to voicemail"
     default:
-      return 'dnd'; // do-not-disturb, and "forward always to voicemail" (carried out as DND)
+      return 'dnd'; // do-not-disturb (the core diverts to voicemail for no other reason)
   }
 }

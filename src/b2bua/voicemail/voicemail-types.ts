@@ -77,8 +77,12 @@ export interface VoicemailServiceOptions {
   readonly epochNow?: () => number;
 }
 
-/** Why a call went to voicemail (the core's forwarding condition). */
-export type DepositReason = 'dnd' | 'no-answer' | 'busy' | 'unreachable';
+/**
+ * Why a call went to voicemail (the core's forwarding condition): `unconditional` is the
+ * user's "forward always to voicemail", distinct from `dnd`. Every reason gets the same
+ * greeting (the user's own, else the default prompt); the reason is logged.
+ */
+export type DepositReason = 'dnd' | 'unconditional' | 'no-answer' | 'busy' | 'unreachable';
 
 export interface DepositOptions {
   /** The caller's offer; absent for a late-offer INVITE (we offer, the ACK answers through modify()). */

@@ -38,6 +38,7 @@ export function buildDialplan(raw: RawDialplan, file: string, env: EnvMap, issue
     registrar: checkRegistrar(raw.registrar, issues),
     limits: { ...raw.limits },
     overload: checkOverload(raw.overload, issues),
+    ringing: { ...raw.ringing },
     voicemail,
     recording: buildRecording(raw.recording),
     media: buildMedia(raw.media, issues, env),

@@ -22,7 +22,7 @@ export function buildRingPlan(raw: RawUser['ringPlan'], path: Path, ctx: RingPla
     const at = [...path, 'targets', i];
     const timeoutS = target.timeoutS ?? raw.timeoutS;
     if (target.to === 'devices') {
-      if (target.confirm) ctx.issues.add([...at, 'confirm'], 'confirm applies to phone numbers, not to the user\'s own devices', 'remove confirm from this target');
+      if (target.confirm !== false) ctx.issues.add([...at, 'confirm'], 'confirm applies to phone numbers, not to the user\'s own devices', 'remove confirm from this target');
       targets.push({ type: 'Devices', timeoutS });
       return;
     }
@@ -30,7 +30,10 @@ export function buildRingPlan(raw: RawUser['ringPlan'], path: Path, ctx: RingPla
     if (number !== undefined && number === ctx.ownNumber) {
       ctx.issues.add([...at, 'to'], `${number} is this user's own business number, so the call would ring the user again`, 'use to: devices for the user\'s phones, or another number');
     }
-    if (number !== undefined) targets.push({ type: 'Number', number, timeoutS, confirm: target.confirm });
+    if (number === undefined) return;
+    // `confirm: { timeoutS }` is a confirm with its own window; the schema bounds it (3–60 s).
+    const confirmTimeoutS = typeof target.confirm === 'object' ? target.confirm.timeoutS : undefined;
+    targets.push({ type: 'Number', number, timeoutS, confirm: target.confirm !== false, confirmTimeoutS });
   });
   if (raw.strategy === 'sequential') checkSequentialTimes(targets, raw.timeoutS, path, ctx.issues);
   return { strategy: raw.strategy, timeoutS: raw.timeoutS, targets };

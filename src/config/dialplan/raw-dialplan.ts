@@ -16,10 +16,13 @@ export interface RawCivicAddress {
   country: string;
 }
 
+/** `confirm: true` waits ringing.confirmTimeoutS; `{ timeoutS }` is the target's own window. */
+export type RawConfirm = boolean | { timeoutS: number };
+
 export interface RawRingTarget {
   to: string;
   timeoutS?: number;
-  confirm: boolean;
+  confirm: RawConfirm;
 }
 
 export interface RawUser {
@@ -64,6 +67,7 @@ export interface RawDialplan {
   };
   limits: { concurrentCallsPerUser: number; concurrentCallsPerTrunk: number; maxCallDurationS: number };
   overload: { enabled: boolean; enterLagMs: number; leaveLagMs: number; retryAfterS: number };
+  ringing: { confirmTimeoutS: number };
   voicemail?: {
     service?: 'internal' | 'external';
     serviceUri?: string;

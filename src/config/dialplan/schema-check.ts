@@ -21,7 +21,7 @@ let validator: ValidateFunction<RawDialplan> | undefined;
 
 /** Compiled once, on first use; strict, so a mistake in the schema itself fails loudly. */
 function validate(): ValidateFunction<RawDialplan> {
-  validator ??= new Ajv2020({ allErrors: true, verbose: true, strict: true, useDefaults: true, logger: false }).compile<RawDialplan>(schema);
+  validator ??= new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, useDefaults: true, logger: false }).compile<RawDialplan>(schema);
   return validator;
 }
 
@@ -138,9 +138,10 @@ function rangeText(node: SchemaNode): string {
   return typeof min === 'number' ? `a value of at least ${min}` : `a value of at most ${String(max)}`;
 }
 
+/** `boolean` → `true or false`; a union type (ajv joins it with commas) → `true or false, or a mapping`. */
 function article(type: string): string {
   const words: Record<string, string> = { object: 'a mapping', array: 'a list', integer: 'a whole number', number: 'a number', string: 'text', boolean: 'true or false', null: 'nothing' };
-  return words[type] ?? `a ${type}`;
+  return type.split(',').map((t) => words[t] ?? `a ${t}`).join(', or ');
 }
 
 function envExample(secretRef: SchemaNode): string {

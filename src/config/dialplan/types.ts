@@ -22,6 +22,7 @@ export interface Dialplan {
   readonly registrar: RegistrarSettings;
   readonly limits: DialplanLimits;
   readonly overload: OverloadSettings;
+  readonly ringing: RingingSettings;
   /** Absent: no user has voicemail. */
   readonly voicemail: VoicemailService | undefined;
   readonly recording: RecordingSettings;
@@ -65,6 +66,12 @@ export interface OverloadSettings {
   /** Mean lag (ms) under which it is no longer overloaded (hysteresis). */
   readonly leaveLagMs: number;
   readonly retryAfterS: number;
+}
+
+/** Dialplan-wide ringing defaults (docs/dialplan.md "Ringing"). */
+export interface RingingSettings {
+  /** Press-1 window of a `confirm: true` target that sets none of its own. */
+  readonly confirmTimeoutS: number;
 }
 
 /**
@@ -156,10 +163,16 @@ export interface RingPlan {
   readonly targets: readonly RingTarget[];
 }
 
-/** Each target's timeoutS is resolved (defaults to the plan's timeoutS). */
+/**
+ * Each target's timeoutS is resolved (defaults to the plan's timeoutS). A Number target's
+ * confirmTimeoutS is its own press-1 window (`confirm: { timeoutS }`), set only with
+ * confirm; undefined means Dialplan.ringing.confirmTimeoutS. It is deliberately not
+ * resolved here, so that ring plans stored by the control API follow a later change of
+ * the dialplan-wide default.
+ */
 export type RingTarget =
   | { readonly type: 'Devices'; readonly timeoutS: number }
-  | { readonly type: 'Number'; readonly number: E164; readonly timeoutS: number; readonly confirm: boolean };
+  | { readonly type: 'Number'; readonly number: E164; readonly timeoutS: number; readonly confirm: boolean; readonly confirmTimeoutS: number | undefined };
 
 export type ForwardDestination = { readonly type: 'Voicemail' } | { readonly type: 'Number'; readonly number: E164 };
 

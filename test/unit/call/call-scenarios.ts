@@ -12,8 +12,9 @@ import type {
   Route,
   Snapshot,
   Target,
+  VoicemailBox,
 } from '../../../src/call/index.js';
-import { decideInbound, decideOutbound, isEmergencyNumber } from '../../../src/call/index.js';
+import { decideInbound, decideOutbound, isEmergencyNumber, VOICEMAIL_BOX } from '../../../src/call/index.js';
 import { ADDRESS, policy as basePolicy } from './call-fixtures.js';
 
 const DIALLED = ['+14155550100', '+14155550101', '+14155551234', '+19005551234', '+442071234567', '4155551234', '101', '100', '911', '933', '9-1-1', '112', '55512'];
@@ -23,6 +24,8 @@ const seldom = fc.integer({ min: 0, max: 9 }).map((n) => n === 0);
 const seconds = (max: number): fc.Arbitrary<number> => fc.integer({ min: 1, max });
 const maybe = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined, freq: 2 });
 const someNumber = fc.constantFrom('+14155552222', '+14155553333', '+442071234567', '4155554444');
+/** Forward always: to a number or to the user's own voicemail box. */
+const alwaysTo: fc.Arbitrary<string | VoicemailBox> = fc.oneof(someNumber, fc.constant(VOICEMAIL_BOX));
 
 const target: fc.Arbitrary<Target> = fc.oneof(
   fc.record({ kind: fc.constant('devices' as const), timeoutS: maybe(seconds(30)) }),
@@ -41,7 +44,7 @@ function userArb(id: string, businessNumber: string, extension: string): fc.Arbi
     }),
     dnd: seldom,
     forwarding: fc.record(
-      { always: seldom.chain((r) => (r ? someNumber : fc.constant(undefined))), busy: someNumber, noAnswer: someNumber, unreachable: someNumber },
+      { always: seldom.chain((r) => (r ? alwaysTo : fc.constant(undefined))), busy: someNumber, noAnswer: someNumber, unreachable: someNumber },
       { requiredKeys: [] },
     ),
     blockList: rarely.chain((r) =>

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { FallbackRoute, LineUser, Route } from '../../../src/call/index.js';
-import { decideInbound } from '../../../src/call/index.js';
+import { decideInbound, VOICEMAIL_BOX } from '../../../src/call/index.js';
 import { context, inbound, lineUser } from './call-fixtures.js';
 import type { SnapshotSpec } from './call-fixtures.js';
 
@@ -88,6 +88,59 @@ describe('call/decideInbound', () => {
 
     it('applies even when no device is registered', () => {
       assert.equal(decide({ forwarding: { always: '+14155551111' } }, { devices: {} }).kind, 'forward');
+    });
+  });
+
+  describe('forward always to the voicemail box', () => {
+    const toBox = { forwarding: { always: VOICEMAIL_BOX, busy: '+14155552222' }, voicemail: { enabled: true } };
+
+    it('sends every call to voicemail with Diversion reason=unconditional, not do-not-disturb', () => {
+      const route = decide(toBox);
+      assert.equal(route.kind, 'voicemail', JSON.stringify(route));
+      if (route.kind !== 'voicemail') return;
+      assert.equal(route.cause, 'unconditional');
+      assert.equal(route.userId, 'alice');
+      assert.equal(route.attempt.steps.length, 1);
+      const leg = route.attempt.steps[0]?.legs[0];
+      assert.deepEqual(leg?.target, { kind: 'voicemail', uri: 'sip:vm@127.0.0.1:5090', userId: 'alice' });
+      assert.deepEqual(leg?.callerId, { number: '+14155559999', display: 'Carol' });
+      assert.deepEqual(leg?.headers, [{ name: 'Diversion', value: '<tel:+14155550100>;reason=unconditional;counter=1' }]);
+    });
+
+    it('applies before the ring plan: with no device registered and on the call limit alike', () => {
+      for (const snap of [{ devices: {} }, { userCalls: { alice: 4 } }]) {
+        const route = decide(toBox, snap);
+        assert.equal(route.kind === 'voicemail' && route.cause, 'unconditional', JSON.stringify(snap));
+      }
+    });
+
+    it('DND wins over it: do-not-disturb to the box, or 486 without one', () => {
+      const route = decide({ ...toBox, dnd: true });
+      assert.equal(route.kind === 'voicemail' && route.cause, 'do-not-disturb');
+      assert.deepEqual(route.kind === 'voicemail' && route.attempt.steps[0]?.legs[0]?.headers, [
+        { name: 'Diversion', value: '<tel:+14155550100>;reason=do-not-disturb;counter=1' },
+      ]);
+      assertReject(decide({ ...toBox, dnd: true, voicemail: { enabled: false } }), 486, /Do Not Disturb/, 'blocked');
+    });
+
+    it('blocking wins over DND and it: the blocked caller hears 603, voicemail never', () => {
+      const anonymous = inbound({ from: { number: null } });
+      assertReject(decide({ ...toBox, blockAnonymous: true }, {}, anonymous), 603, /Anonymous/, 'blocked');
+      assertReject(decide({ ...toBox, blockAnonymous: true, dnd: true }, {}, anonymous), 603, /Anonymous/, 'blocked');
+      const blockList = { numbers: ['+14155559999'], prefixes: [] };
+      assertReject(decide({ ...toBox, blockList, dnd: true }), 603, /Caller blocked/, 'blocked');
+    });
+
+    it('is ignored for a user without a box (a stale setting): the ring plan runs, its fallbacks apply', () => {
+      const route = decide({ forwarding: { always: VOICEMAIL_BOX, busy: '+14155552222' }, voicemail: { enabled: false } });
+      assert.equal(route.kind, 'ring', JSON.stringify(route));
+      if (route.kind !== 'ring') return;
+      assert.equal(kindOf(route.fallbacks.busy), 'forward');
+      assert.equal(kindOf(route.fallbacks.noAnswer), 'reject 480');
+    });
+
+    it('still refuses every call with 503 while draining', () => {
+      assertReject(decide(toBox, {}, inbound(), true), 503, /draining/, 'failed');
     });
   });
 

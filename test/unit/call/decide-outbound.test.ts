@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { LineUser, Policy, Route } from '../../../src/call/index.js';
-import { decideOutbound } from '../../../src/call/index.js';
+import { decideOutbound, VOICEMAIL_BOX } from '../../../src/call/index.js';
 import { ADDRESS, BOB, context, lineUser, outbound } from './call-fixtures.js';
 import type { SnapshotSpec } from './call-fixtures.js';
 
@@ -78,6 +78,15 @@ describe('call/decideOutbound', () => {
       const odd = lineUser({ id: 'odd', extension: '911', businessNumber: '+14155550177' });
       assert.equal(decideOutbound(outbound('911'), alice, context({}, {}, [alice, odd])).kind, 'emergency');
     });
+
+    it('are never sent to voicemail, whoever forwards always to their box', () => {
+      const boxed = { forwarding: { always: VOICEMAIL_BOX }, voicemail: { enabled: true } };
+      const alice = lineUser(boxed);
+      const odd = lineUser({ ...boxed, id: 'odd', extension: '911', businessNumber: '+14155550177' });
+      const route = decideOutbound(outbound('911'), alice, context({}, {}, [alice, odd]));
+      assert.equal(route.kind, 'emergency');
+      assert.ok(route.attempt.steps.every((st) => st.legs.every((l) => l.target.kind === 'number')), JSON.stringify(route));
+    });
   });
 
   describe('admission', () => {
@@ -118,6 +127,19 @@ describe('call/decideOutbound', () => {
       const shortBob = { ...BOB, limits: { maxConcurrentCalls: 2, maxCallDurationS: 60 } };
       const route = decideOutbound(outbound('101'), alice, context({}, { devices: { bob: ['sip:b@x'] } }, [alice, shortBob]));
       assert.equal(route.kind === 'ring' && route.maxDurationMs, 60_000);
+    });
+
+    it("apply the callee's forward-always to voicemail: Diversion reason=unconditional", () => {
+      const alice = lineUser();
+      const boxBob = { ...BOB, forwarding: { always: VOICEMAIL_BOX }, voicemail: { enabled: true } };
+      const route = decideOutbound(outbound('101'), alice, context({}, { devices: { bob: ['sip:b@x'] } }, [alice, boxBob]));
+      assert.equal(route.kind, 'voicemail', JSON.stringify(route));
+      if (route.kind !== 'voicemail') return;
+      assert.equal(route.cause, 'unconditional');
+      assert.equal(route.userId, 'bob');
+      const leg = route.attempt.steps[0]?.legs[0];
+      assert.deepEqual(leg?.callerId, { number: '+14155550100', display: 'Alice' });
+      assert.deepEqual(leg?.headers, [{ name: 'Diversion', value: '<tel:+14155550101>;reason=unconditional;counter=1' }]);
     });
   });
 

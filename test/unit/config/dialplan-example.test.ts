@@ -149,7 +149,7 @@ describe('dialplan normalisation', () => {
     assert.equal(u.businessNumber, '+14155550100');
     assert.deepEqual(u.ringPlan.targets, [
       { type: 'Devices', timeoutS: 15 },
-      { type: 'Number', number: '+14155550199', timeoutS: 25, confirm: true },
+      { type: 'Number', number: '+14155550199', timeoutS: 25, confirm: true, confirmTimeoutS: undefined },
     ]);
     assert.deepEqual(u.forwarding.busy, { type: 'Voicemail' });
     assert.deepEqual(u.forwarding.noAnswer, { type: 'Number', number: '+442071838750' });

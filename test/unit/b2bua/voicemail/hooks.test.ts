@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { answerWithLeg, depositReasonOf, VOICEMAIL_CLOSED } from '../../../../src/b2bua/voicemail/index.js';
+import type { DepositReason } from '../../../../src/b2bua/voicemail/index.js';
 import { eventually, settle, startFixture, type Fixture } from './voicemail-fixture.js';
 
 class FakeUas extends EventEmitter {
@@ -25,7 +26,20 @@ describe('voicemail hooks and lifecycle', () => {
     assert.equal(depositReasonOf('no-answer'), 'no-answer');
     assert.equal(depositReasonOf('unavailable'), 'unreachable');
     assert.equal(depositReasonOf('do-not-disturb'), 'dnd');
+    assert.equal(depositReasonOf('unconditional'), 'unconditional', '"forward always to voicemail" is not DND');
     assert.equal(depositReasonOf(undefined), 'dnd');
+  });
+
+  it('a forward-always deposit (reason unconditional) gets the standard greeting and is kept, like every reason', async () => {
+    const reasons: DepositReason[] = ['unconditional', 'dnd', 'busy', 'no-answer', 'unreachable'];
+    f.media.script = (ep) => ep.records.push({ durationMs: 2000, reason: 'terminator' });
+    for (const [i, reason] of reasons.entries()) {
+      const leg = await f.service.createLeg('alice', { remoteSdp: 'o', reason, callerNumber: '+1', callId: `c${i}` });
+      leg.start();
+      await leg.finished;
+      assert.deepEqual(f.media.endpoints[i]!.log, ['play:greeting', 'play:beep', 'record:#', 'play:goodbye'], reason);
+    }
+    assert.deepEqual((await f.service.list('alice')).map((m) => m.callId).sort(), ['c0', 'c1', 'c2', 'c3', 'c4']);
   });
 
   it('answerWithLeg answers with the leg SDP, starts it, and ties both ends', async () => {

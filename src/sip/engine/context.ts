@@ -3,6 +3,7 @@
  * the apps, the dialog table and the counters. Built once by Engine.
  */
 import { randomBytes } from 'node:crypto';
+import { ownString } from '../../shared/index.js';
 import type { Clock } from '../../shared/index.js';
 import { serializeMessage } from '../message/index.js';
 import type { SipMessage } from '../message/index.js';
@@ -68,7 +69,8 @@ export class IdSource {
     }
     const c = (this.counter++).toString(16).padStart(8, '0');
     const p = this.prefix;
-    return `${p.slice(0, 8)}-${p.slice(8, 12)}-4${p.slice(13, 16)}-a${p.slice(17, 20)}-${p.slice(20, 24)}${c}`;
+    // One flat string rather than a tree of cons strings: a UAC record keeps it 32 s after the call.
+    return ownString(`${p.slice(0, 8)}-${p.slice(8, 12)}-4${p.slice(13, 16)}-a${p.slice(17, 20)}-${p.slice(20, 24)}${c}`);
   }
 
   private pool = randomBytes(4096);

@@ -262,6 +262,9 @@ export class Uac {
     }
     if (status >= 300 && rec.method === 'INVITE') {
       this.ctx.cdrs.stop('network', status === 487 ? 'call-canceled' : 'call-rejected', res);
+      // After a non-2xx final the transaction only re-sends its ACK (RFC 3261 §17.1.1.2): no
+      // dialog can form any more, so what one would be built from goes now, not 32 s later.
+      if (!rec.got2xx) rec.origin = undefined;
     }
     if (status >= 300 && d && d.inviteTxnId === rec.txnId) this.ctx.dialogs.delete(d);
     return true;

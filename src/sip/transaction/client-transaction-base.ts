@@ -21,6 +21,8 @@ export abstract class ClientTransactionBase implements ClientTransaction {
   protected readonly reliable: boolean;
   protected readonly retransmitTimer: TimerSlot<this>;
   protected readonly lifetimeTimer: TimerSlot<this>;
+  /** ExpiryQueues' counter: the waits after the final response (timers D, I, J, K, L, M) run there. */
+  expiryGen = 0;
   protected retransmitInterval = 0;
   private req: SipRequest | undefined;
 
@@ -106,5 +108,6 @@ export abstract class ClientTransactionBase implements ClientTransaction {
   protected stopTimers(): void {
     this.retransmitTimer.stop();
     this.lifetimeTimer.stop();
+    this.env.expiry.cancel(this);
   }
 }

@@ -28,8 +28,8 @@ export class InviteClientTransaction extends ClientTransactionBase {
     private readonly clientEnv: ClientEnv,
     key: string,
     branch: string,
-    /** The INVITE's top Via value and CSeq number, reused by the ACK and the CANCEL. */
-    private readonly topVia: string,
+    /** The INVITE's top Via value and CSeq number, reused by the ACK and the CANCEL (released at the final). */
+    private topVia: string,
     private readonly cseq: number,
     request: SipRequest,
     destination: Destination,
@@ -106,7 +106,8 @@ export class InviteClientTransaction extends ClientTransactionBase {
     this.stopTimers();
     this.dropHeldCancel();
     this.releaseRequest();
-    this.lifetimeTimer.start(sixtyFourT1(this.env.timers), this.onTimerM);
+    this.topVia = ''; // no CANCEL or ACK is built from it any more
+    this.env.expiry.after(this, sixtyFourT1(this.env.timers), this.onTimerM);
     this.handler.onResponse(res, src);
   }
 
@@ -115,7 +116,8 @@ export class InviteClientTransaction extends ClientTransactionBase {
     this.stopTimers();
     this.dropHeldCancel();
     const ack = buildAck(this.request, this.topVia, this.cseq, res);
-    if (!this.reliable) this.lifetimeTimer.start(timerD(this.env.timers), this.onTimerD);
+    this.topVia = ''; // no CANCEL or ACK is built from it any more
+    if (!this.reliable) this.env.expiry.after(this, timerD(this.env.timers), this.onTimerD);
     this.env.transmit(ack, this.destination, this);
     // Timer D only re-sends this ACK: keep its bytes rather than the INVITE (TransactionLayerOptions.compact).
     const c = this.env.compact;

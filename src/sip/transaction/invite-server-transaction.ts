@@ -69,7 +69,7 @@ export class InviteServerTransaction extends ServerTransactionBase {
 
   private enterAccepted(res: SipResponse): void {
     this.currentState = 'accepted';
-    this.lifetimeTimer.start(sixtyFourT1(this.env.timers), this.onTimerL);
+    this.env.expiry.after(this, sixtyFourT1(this.env.timers), this.onTimerL);
     if (!this.reliable) this.startRetransmission();
     this.sendResponse(res);
     this.compact(!this.reliable);
@@ -87,10 +87,11 @@ export class InviteServerTransaction extends ServerTransactionBase {
   private enterConfirmed(): void {
     this.currentState = 'confirmed';
     this.retransmitTimer.stop();
+    this.lifetimeTimer.stop(); // timer H: the ACK came
     this.compact(false);
     // Timer I absorbs ACK retransmissions; a reliable transport has none (RFC 3261 §17.2.1).
     if (this.reliable) this.terminate();
-    else this.lifetimeTimer.start(this.env.timers.T4, this.onTimerI);
+    else this.env.expiry.after(this, this.env.timers.T4, this.onTimerI);
   }
 
   /** Timer G for a non-2xx, the 2xx retransmission in Accepted: T1, doubling, capped at T2. */

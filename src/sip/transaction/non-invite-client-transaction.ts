@@ -36,7 +36,7 @@ export class NonInviteClientTransaction extends ClientTransactionBase implements
     this.stopTimers();
     this.releaseRequest();
     // Timer K absorbs response retransmissions over UDP; 0 on a reliable transport.
-    if (!this.reliable) this.lifetimeTimer.start(this.env.timers.T4, this.onTimerK);
+    if (!this.reliable) this.env.expiry.after(this, this.env.timers.T4, this.onTimerK);
     if (this.reliable) this.endAfter(() => this.handler.onResponse(res, src));
     else this.handler.onResponse(res, src);
   }

@@ -20,7 +20,7 @@ export class NonInviteServerTransaction extends ServerTransactionBase {
     }
     this.currentState = 'completed';
     // Timer J: 64·T1 absorbs request retransmissions over UDP; 0 on a reliable transport.
-    if (!this.reliable) this.lifetimeTimer.start(sixtyFourT1(this.env.timers), this.onTimerJ);
+    if (!this.reliable) this.env.expiry.after(this, sixtyFourT1(this.env.timers), this.onTimerJ);
     this.sendResponse(res);
     if (this.reliable) this.terminate();
     else this.compact(true);

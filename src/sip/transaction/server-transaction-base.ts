@@ -34,6 +34,8 @@ export abstract class ServerTransactionBase implements ServerTransaction {
   protected readonly retransmitTimer: TimerSlot<this>;
   /** The timer that ends the current state: H, I, L (INVITE) or J (non-INVITE). */
   protected readonly lifetimeTimer: TimerSlot<this>;
+  /** ExpiryQueues' counter: the waits after the final response (timers D, I, J, K, L, M) run there. */
+  expiryGen = 0;
   // Allocated on first on(): most transactions never get a listener.
   private listeners: ListenerLists | undefined;
 
@@ -170,5 +172,6 @@ export abstract class ServerTransactionBase implements ServerTransaction {
   private stopTimers(): void {
     this.retransmitTimer.stop();
     this.lifetimeTimer.stop();
+    this.env.expiry.cancel(this);
   }
 }

@@ -7,13 +7,14 @@ import type { Clock, TimerHandle } from '../../shared/index.js';
  *
  * The callback is one of the owner's methods, called with the owner as `this`: a transaction
  * then needs no bound closure per timer it might run. Completed transactions wait out timers
- * D, J, L and M for 32 s after the call (~60,000 of them at 360 calls/s), and five arrow
- * functions each made up ~10 % of the engine's heap under load (load-tests/RESULTS.md).
+ * D, J, L and M for 32 s after the call (~60,000 of them at 360 calls/s; those waits run in
+ * ExpiryQueues), and five arrow functions each made up ~10 % of the engine's heap under load
+ * (load-tests/RESULTS.md).
  */
 export class TimerSlot<O> {
   private handle: TimerHandle | undefined;
   private fire: ((this: O) => void) | undefined;
-  /** The Clock callback, made on the first start() (most slots of a completed transaction never run again). */
+  /** The Clock callback, made on start() and kept while the slot restarts itself (timers A, E, G). */
   private expire: (() => void) | undefined;
 
   constructor(
@@ -29,6 +30,9 @@ export class TimerSlot<O> {
 
   stop(): void {
     this.fire = undefined;
+    // A stopped slot rarely runs again (its transaction is past the state that used it):
+    // its callback goes too, and is made again if it does.
+    this.expire = undefined;
     if (!this.handle) return;
     this.clock.clearTimeout(this.handle);
     this.handle = undefined;

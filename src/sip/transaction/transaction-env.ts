@@ -3,6 +3,7 @@
  * the transactions free of map bookkeeping and the layer free of state machines.
  */
 import type { Clock } from '../../shared/index.js';
+import type { ExpiryQueues } from './expiry-queues.js';
 import type { SipMessage, SipRequest } from '../message/index.js';
 import type {
   ClientTransaction,
@@ -17,6 +18,8 @@ import type {
 export interface TransactionEnv {
   readonly clock: Clock;
   readonly timers: TimerConfig;
+  /** Timers D, I, J, K, L and M: the waits that follow a transaction's final response. */
+  readonly expiry: ExpiryQueues;
   transmit(msg: SipMessage, dest: Destination, tx: ServerTransaction | ClientTransaction): void;
   readonly compact: TransactionCompaction | undefined;
   /** Forget a terminated transaction (removes it from its map if it is still the entry for `key`). */

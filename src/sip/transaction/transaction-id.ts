@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ownString } from '../../shared/index.js';
 
 // A per-process random prefix keeps ids from two processes (or a restart) distinct in logs.
 const ID_PREFIX = randomBytes(4).toString('hex');
@@ -7,5 +8,6 @@ let counter = 0;
 /** Transaction ids: opaque, unique within the process, cheap (no crypto per call). */
 export function newTransactionId(kind: 's' | 'c'): string {
   counter += 1;
-  return `${ID_PREFIX}-${kind}${counter.toString(36)}`;
+  // One flat string: the concatenation would be a tree of cons strings, kept 32 s by a completed transaction.
+  return ownString(`${ID_PREFIX}-${kind}${counter.toString(36)}`);
 }

@@ -16,6 +16,7 @@ import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 import { responseDestination } from './response-destination.js';
 import { ServerTransactionBase } from './server-transaction-base.js';
 import { clientKey, serverKey, storedKey, usesRfc2543Matching } from './server-key.js';
+import { ExpiryQueues } from './expiry-queues.js';
 import { resolveTimers } from './timers.js';
 import type { ClientEnv } from './transaction-env.js';
 import type {
@@ -47,6 +48,7 @@ export class TransactionLayer {
     this.env = {
       clock: opts.clock,
       timers,
+      expiry: new ExpiryQueues(opts.clock),
       transmit: (msg, dest, tx) => opts.transmit(msg, dest, tx),
       compact: opts.compact,
       release: (key, tx) => this.release(key, tx),
@@ -118,6 +120,7 @@ export class TransactionLayer {
     this.closed = true;
     for (const tx of this.servers.values()) tx.destroy();
     for (const tx of this.clients.values()) tx.destroy();
+    this.env.expiry.close();
     this.servers.clear();
     this.clients.clear();
   }

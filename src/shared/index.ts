@@ -3,3 +3,4 @@ export type { Clock, TimerHandle } from './clock.js';
 export { LinegateError } from './errors.js';
 export { writeFileDurably, syncDirectory } from './durable-file.js';
 export { ownString } from './own-string.js';
+export { StringInterner } from './string-interner.js';

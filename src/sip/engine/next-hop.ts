@@ -6,7 +6,8 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { getParam, ownString, parseUri } from '../message/index.js';
+import { getParam, parseUri } from '../message/index.js';
+import { peerAddress } from '../transport/index.js';
 import type { Destination } from '../transport/index.js';
 import { uriOf } from './uri-of.js';
 
@@ -26,7 +27,8 @@ export function parseHop(uriText: string): { ok: true; hop: HopTarget } | { ok: 
   if (transport !== 'udp' && transport !== 'tcp') return { ok: false, error: 'requested protocol/transport not available' };
   const maddr = getParam(uri.params, 'maddr');
   const host = (maddr ?? uri.host).replace(/^\[|\]$/g, '');
-  return { ok: true, hop: { protocol: transport, host, port: uri.port ?? 5060 } };
+  // The literal, not the lower-cased parameter: a new string per request otherwise.
+  return { ok: true, hop: { protocol: transport === 'tcp' ? 'tcp' : 'udp', host, port: uri.port ?? 5060 } };
 }
 
 /** The first hop for a request: a loose-routing first Route wins over the Request-URI (RFC 3261 §16.12, §12.2.1.1). */
@@ -40,12 +42,12 @@ export function firstHopUri(requestUri: string, routeSet: readonly string[]): st
 }
 
 export async function resolveHop(hop: HopTarget): Promise<HopResult> {
-  // A copy of the host: the destination stays on client transactions 32 s after the
-  // request whose text the parsed host is a slice of (message/kept.ts).
-  if (isIP(hop.host)) return { ok: true, dest: { protocol: hop.protocol, address: ownString(hop.host), port: hop.port } };
+  // The shared copy of the host (peerAddress): the destination stays on client transactions
+  // 32 s after the request whose text the parsed host is a slice of (message/kept.ts).
+  if (isIP(hop.host)) return { ok: true, dest: { protocol: hop.protocol, address: peerAddress(hop.host), port: hop.port } };
   try {
     const a = await lookup(hop.host);
-    return { ok: true, dest: { protocol: hop.protocol, address: a.address, port: hop.port } };
+    return { ok: true, dest: { protocol: hop.protocol, address: peerAddress(a.address), port: hop.port } };
   } catch {
     return { ok: false, error: `unable to resolve ${hop.host}` };
   }

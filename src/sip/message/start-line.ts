@@ -11,6 +11,13 @@
  */
 import type { ParseErrorCode } from './types.js';
 import { hasWsp, isDigit, isToken, isWsp, trimLws } from './char-classes.js';
+import { StringInterner } from '../../shared/index.js';
+
+/**
+ * Methods as shared strings: a request's method ends up on records kept 32 s after the call
+ * (~23,000 copies of "INVITE" at 360 calls/s). Bounded, so extension methods cannot grow it.
+ */
+const methods = new StringInterner(64);
 
 export type StartLine =
   | { type: 'request'; method: string; uri: string; version: string }
@@ -72,7 +79,7 @@ function parseRequestLine(line: string): StartLineResult {
   if (!isSipVersion(version)) {
     return { ok: false, code: 'BAD_VERSION', error: 'malformed SIP-Version', liberal: liberalRequest(line) };
   }
-  return { ok: true, line: { type: 'request', method, uri, version } };
+  return { ok: true, line: { type: 'request', method: methods.intern(method), uri, version } };
 }
 
 /**
@@ -87,5 +94,5 @@ function liberalRequest(line: string): StartLine | undefined {
   while (b > a && !isWsp(t.charCodeAt(b - 1))) b--;
   const uri = trimLws(t.slice(a, b));
   if (uri.length === 0) return undefined;
-  return { type: 'request', method: t.slice(0, a), uri, version: t.slice(b) };
+  return { type: 'request', method: methods.intern(t.slice(0, a)), uri, version: t.slice(b) };
 }

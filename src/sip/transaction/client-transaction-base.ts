@@ -19,8 +19,9 @@ export abstract class ClientTransactionBase implements ClientTransaction {
   readonly id = newTransactionId('c');
   protected currentState: ClientTransactionState;
   protected readonly reliable: boolean;
-  protected readonly retransmitTimer: TimerSlot<this>;
-  protected readonly lifetimeTimer: TimerSlot<this>;
+  /** Made on first use and dropped when stopped: a transaction waiting out its end has neither. */
+  private retransmitSlot: TimerSlot<this> | undefined;
+  private lifetimeSlot: TimerSlot<this> | undefined;
   /** ExpiryQueues' counter: the waits after the final response (timers D, I, J, K, L, M) run there. */
   expiryGen = 0;
   protected retransmitInterval = 0;
@@ -39,8 +40,6 @@ export abstract class ClientTransactionBase implements ClientTransaction {
     this.req = request;
     this.currentState = initial;
     this.reliable = destination.protocol !== 'udp';
-    this.retransmitTimer = new TimerSlot(env.clock, this);
-    this.lifetimeTimer = new TimerSlot(env.clock, this);
   }
 
   get state(): ClientTransactionState {
@@ -106,8 +105,28 @@ export abstract class ClientTransactionBase implements ClientTransaction {
   }
 
   protected stopTimers(): void {
-    this.retransmitTimer.stop();
-    this.lifetimeTimer.stop();
+    this.stopRetransmit();
+    this.stopLifetime();
     this.env.expiry.cancel(this);
+  }
+
+  /** Timer A, E or G (and the 2xx retransmission). */
+  protected get retransmitTimer(): TimerSlot<this> {
+    return (this.retransmitSlot ??= new TimerSlot(this.env.clock, this));
+  }
+
+  /** Timer B, F or H, or the CANCEL's wait for a final (the ends that usually do not come). */
+  protected get lifetimeTimer(): TimerSlot<this> {
+    return (this.lifetimeSlot ??= new TimerSlot(this.env.clock, this));
+  }
+
+  protected stopRetransmit(): void {
+    this.retransmitSlot?.stop();
+    this.retransmitSlot = undefined;
+  }
+
+  protected stopLifetime(): void {
+    this.lifetimeSlot?.stop();
+    this.lifetimeSlot = undefined;
   }
 }

@@ -94,8 +94,8 @@ export class InviteClientTransaction extends ClientTransactionBase {
     if (this.currentState === 'calling') {
       this.currentState = 'proceeding';
       // RFC 3261 §17.1.1.2: retransmission stops, and timer B only covers Calling.
-      this.retransmitTimer.stop();
-      this.lifetimeTimer.stop();
+      this.stopRetransmit();
+      this.stopLifetime();
       if (this.cancelTx?.state === 'held') this.sendCancel();
     }
     this.handler.onResponse(res, src);
@@ -151,7 +151,7 @@ export class InviteClientTransaction extends ClientTransactionBase {
   }
 
   private onTimerB(): void {
-    this.retransmitTimer.stop();
+    this.stopRetransmit();
     this.endAfter(() => this.handler.onTimeout());
   }
 

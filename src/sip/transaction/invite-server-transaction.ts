@@ -61,7 +61,7 @@ export class InviteServerTransaction extends ServerTransactionBase {
   override ackReceived(): void {
     if (this.currentState !== 'accepted' || this.acked) return;
     this.acked = true;
-    this.retransmitTimer.stop();
+    this.stopRetransmit();
     this.dropListeners('ackTimeout');
     // Only absorbing retransmitted INVITEs is left until timer L (RFC 6026 §7.1).
     this.compact(false);
@@ -86,8 +86,8 @@ export class InviteServerTransaction extends ServerTransactionBase {
 
   private enterConfirmed(): void {
     this.currentState = 'confirmed';
-    this.retransmitTimer.stop();
-    this.lifetimeTimer.stop(); // timer H: the ACK came
+    this.stopRetransmit();
+    this.stopLifetime(); // timer H: the ACK came
     this.compact(false);
     // Timer I absorbs ACK retransmissions; a reliable transport has none (RFC 3261 §17.2.1).
     if (this.reliable) this.terminate();
@@ -108,7 +108,7 @@ export class InviteServerTransaction extends ServerTransactionBase {
 
   /** RFC 3261 §17.2.1: no ACK for the non-2xx within 64·T1. */
   private onTimerH(): void {
-    this.retransmitTimer.stop();
+    this.stopRetransmit();
     this.endAfter(() => this.emit('ackTimeout'));
   }
 
@@ -118,7 +118,7 @@ export class InviteServerTransaction extends ServerTransactionBase {
 
   /** RFC 6026 §7.1 timer L; without the TU's ackReceived() it is also the ACK timeout (§13.3.1.4). */
   private onTimerL(): void {
-    this.retransmitTimer.stop();
+    this.stopRetransmit();
     if (this.acked) this.terminate();
     else this.endAfter(() => this.emit('ackTimeout'));
   }

@@ -50,7 +50,7 @@ export class NonInviteClientTransaction extends ClientTransactionBase implements
   }
 
   private onTimerF(): void {
-    this.retransmitTimer.stop();
+    this.stopRetransmit();
     this.endAfter(() => this.handler.onTimeout());
   }
 

@@ -31,9 +31,10 @@ export abstract class ServerTransactionBase implements ServerTransaction {
   protected currentState: ServerTransactionState;
   protected readonly reliable: boolean;
   /** Timer G (or the 2xx retransmission) for INVITE; unused for non-INVITE. */
-  protected readonly retransmitTimer: TimerSlot<this>;
+  /** Made on first use and dropped when stopped: a transaction waiting out its end has neither. */
+  private retransmitSlot: TimerSlot<this> | undefined;
   /** The timer that ends the current state: H, I, L (INVITE) or J (non-INVITE). */
-  protected readonly lifetimeTimer: TimerSlot<this>;
+  private lifetimeSlot: TimerSlot<this> | undefined;
   /** ExpiryQueues' counter: the waits after the final response (timers D, I, J, K, L, M) run there. */
   expiryGen = 0;
   // Allocated on first on(): most transactions never get a listener.
@@ -51,8 +52,6 @@ export abstract class ServerTransactionBase implements ServerTransaction {
     this.req = request;
     this.currentState = initial;
     this.reliable = source.protocol !== 'udp';
-    this.retransmitTimer = new TimerSlot(env.clock, this);
-    this.lifetimeTimer = new TimerSlot(env.clock, this);
   }
 
   get state(): ServerTransactionState {
@@ -84,8 +83,11 @@ export abstract class ServerTransactionBase implements ServerTransaction {
 
   on<K extends EventName>(event: K, listener: ServerTransactionEvents[K]): this {
     this.listeners ??= {};
-    const list = (this.listeners[event] ??= []) as Array<ServerTransactionEvents[K]>;
-    list.push(listener);
+    const list = this.listeners[event] as Array<ServerTransactionEvents[K]> | undefined;
+    // The usual single listener in an array of one: `[]` then push() reserves 17 slots, kept
+    // for the transaction's 32 s after the call.
+    if (list) list.push(listener);
+    else (this.listeners[event] as Array<ServerTransactionEvents[K]>) = [listener];
     return this;
   }
 
@@ -169,9 +171,29 @@ export abstract class ServerTransactionBase implements ServerTransaction {
     }
   }
 
-  private stopTimers(): void {
-    this.retransmitTimer.stop();
-    this.lifetimeTimer.stop();
+  protected stopTimers(): void {
+    this.stopRetransmit();
+    this.stopLifetime();
     this.env.expiry.cancel(this);
+  }
+
+  /** Timer A, E or G (and the 2xx retransmission). */
+  protected get retransmitTimer(): TimerSlot<this> {
+    return (this.retransmitSlot ??= new TimerSlot(this.env.clock, this));
+  }
+
+  /** Timer B, F or H, or the CANCEL's wait for a final (the ends that usually do not come). */
+  protected get lifetimeTimer(): TimerSlot<this> {
+    return (this.lifetimeSlot ??= new TimerSlot(this.env.clock, this));
+  }
+
+  protected stopRetransmit(): void {
+    this.retransmitSlot?.stop();
+    this.retransmitSlot = undefined;
+  }
+
+  protected stopLifetime(): void {
+    this.lifetimeSlot?.stop();
+    this.lifetimeSlot = undefined;
   }
 }

@@ -17,3 +17,4 @@ export type {
   TransportProtocol,
   TransportStats,
 } from './types.js';
+export { peerAddress } from './peer-address.js';

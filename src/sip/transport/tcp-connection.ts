@@ -8,6 +8,7 @@ import type { Clock, TimerHandle } from '../../shared/index.js';
 import { StreamFramer, type StreamFramerSink } from './stream-framer.js';
 import { errorText, type TransportSink } from './transport-sink.js';
 import type { LocalEndpoint, SendResult, Source, StreamFramingErrorCode } from './types.js';
+import { peerAddress } from './peer-address.js';
 
 export interface TcpConnectionOwner {
   readonly sink: TransportSink;
@@ -146,7 +147,7 @@ export class TcpConnection implements StreamFramerSink {
     this.endpoint = Object.freeze({ protocol: 'tcp', address: s.localAddress, port: s.localPort ?? 0 });
     this.src = Object.freeze({
       protocol: 'tcp',
-      remoteAddress: s.remoteAddress,
+      remoteAddress: peerAddress(s.remoteAddress),
       remotePort: s.remotePort ?? 0,
       localAddress: s.localAddress,
       localPort: s.localPort ?? 0,

@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { isIPv6 } from './host-port.js';
 import { errorText, type TransportSink } from './transport-sink.js';
 import type { ListenSpec, LocalEndpoint, SendResult } from './types.js';
+import { peerAddress } from './peer-address.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -109,7 +110,7 @@ export class UdpListener {
     const endpoint = this.endpoint as LocalEndpoint;
     const src = {
       protocol: 'udp' as const,
-      remoteAddress: rinfo.address,
+      remoteAddress: peerAddress(rinfo.address),
       remotePort: rinfo.port,
       localAddress: endpoint.address,
       localPort: endpoint.port,

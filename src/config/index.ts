@@ -10,7 +10,7 @@ export type {
 export type {
   Dialplan, DialplanError, DialplanResult, EnvMap, LoadOptions, User, Trunk, RingPlan, RingTarget, Forwarding, ForwardDestination,
   BlockList, CivicAddress, EmergencySettings, NotifyTarget, RegistrarSettings, DialplanLimits, SourceNetwork, TrunkOutbound, E164,
-  VoicemailService, InternalVoicemail, ExternalVoicemail, RecordingSettings, MediaSettings, OutboundRules, BlockedPrefix, ControlApiSettings, DigestAlgorithm, RecordingPolicy,
+  VoicemailService, InternalVoicemail, ExternalVoicemail, RecordingSettings, MediaSettings, OutboundRules, BlockedPrefix, ControlApiSettings, DigestAlgorithm, RecordingPolicy, RingingSettings,
 } from './dialplan/index.js';
 export { CRM_CONFIG_ENV, CRM_CONFIG_SCHEMA, formatCrmConfigErrors, loadCrmConfig, parseCrmConfig, readCrmConfig } from './crm/index.js';
 export type { CrmSettings, CrmAuthSettings, CrmConfigError, CrmConfigResult, CrmEventSettings, CrmSmtpSettings, CrmLoadOptions } from './crm/index.js';

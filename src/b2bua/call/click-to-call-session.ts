@@ -15,7 +15,7 @@
  * often handle badly; flow I is what srf's createUAC({noAck}) supports directly.
  */
 import type { Logger } from 'pino';
-import type { CallEvent as CoreEvent, Disposition, HungUpBy, Party } from '../../call/index.js';
+import type { CallEvent as CoreEvent, Disposition, EndReason, HungUpBy, Party } from '../../call/index.js';
 import { REASON_COMPLETED_ELSEWHERE } from '../../call/index.js';
 import type { Clock, TimerHandle } from '../../shared/index.js';
 import { BridgeRelay } from './bridge-relay.js';
@@ -98,8 +98,9 @@ export class ClickToCallSession {
   }
 
   /** Forced drain / shutdown: ends the call whatever its phase. */
+  /** The drain timed out (docs/call-events.md: reason draining). */
   forceEnd(): void {
-    this.hangUp('system');
+    this.hangUp('system', undefined, 'draining');
   }
 
   private ringDevice(d: ReachableDevice): void {
@@ -158,19 +159,23 @@ export class ClickToCallSession {
     });
     a.on('destroy', () => this.hangUp('caller', a));
     b.on('destroy', () => this.hangUp('callee', b));
-    if (this.plan.maxDurationMs !== null) this.arm(this.plan.maxDurationMs, () => this.hangUp('system'));
+    if (this.plan.maxDurationMs !== null) this.arm(this.plan.maxDurationMs, () => this.hangUp('system', undefined, 'max-duration'));
   }
 
-  /** Ends the call from `by`'s side; `gone` is a dialog that has already ended (no BYE to it). */
-  private hangUp(by: HungUpBy, gone?: ShellDialog): void {
+  /**
+   * Ends the call from `by`'s side; `gone` is a dialog that has already ended (no BYE to it).
+   * `why` is the stored reason when the system ends it (a hang-up by a party has none).
+   */
+  private hangUp(by: HungUpBy, gone?: ShellDialog, why?: EndReason): void {
     if (this.phase === 'ended') return;
     this.relay?.stop();
     for (const d of [this.a, this.b]) if (d && d !== gone) void d.destroy().catch(() => undefined);
-    if (this.phase === 'bridged') return this.end('answered', by);
+    if (this.phase === 'bridged') return this.end('answered', by, undefined, why);
     this.cancelAll(this.deviceLegs);
     this.cancelAll(this.destLegs);
     void this.answer?.destroy().catch(() => undefined);
-    this.end('failed', by, 503);
+    // Before the destination answered, the user's own device hanging up is the caller giving up.
+    this.end('failed', by, 503, why ?? (by === 'caller' ? 'caller-cancelled' : undefined));
   }
 
   /** A ring timer ran out: CANCEL what still rings; the 487s then end the phase (onLegDone). */
@@ -188,7 +193,7 @@ export class ClickToCallSession {
     if (this.phase === 'destination') void this.answer?.destroy().catch(() => undefined);
     const status = this.lastStatus;
     const disposition: Disposition = BUSY.has(status) ? 'busy' : status === 408 || status === 487 ? 'cancelled' : 'failed';
-    this.end(disposition, 'system', status);
+    this.end(disposition, 'system', status, endReasonOf(status));
   }
 
   private send(uri: string, opts: Parameters<ShellSrf['createUAC']>[1], out: Outgoing, answered: (r: ShellDialog | OfferlessAnswer) => void,
@@ -226,7 +231,7 @@ export class ClickToCallSession {
     out.req.cancel(reason ? { headers: { Reason: reason } } : {}, () => undefined);
   }
 
-  private end(disposition: Disposition, hungUpBy: HungUpBy, sipStatus?: number): void {
+  private end(disposition: Disposition, hungUpBy: HungUpBy, sipStatus?: number, endReason?: EndReason): void {
     if (this.phase === 'ended') return;
     this.phase = 'ended';
     this.disarm();
@@ -236,6 +241,7 @@ export class ClickToCallSession {
       type: 'call.ended', disposition, durationS, hungUpBy,
       ...(this.answeredBy ? { answeredBy: this.answeredBy } : {}),
       ...(disposition !== 'answered' && sipStatus !== undefined ? { sipStatus } : {}),
+      ...(endReason !== undefined ? { endReason } : {}),
     });
     this.maybeSettle();
   }
@@ -264,3 +270,11 @@ export class ClickToCallSession {
 
 type Distribute<T> = T extends CoreEvent ? Omit<T, 'callId' | 'userId' | 'direction' | 'from' | 'to' | 'at'> : never;
 type EventFields = Distribute<CoreEvent>;
+
+/** Why a phase in which every INVITE failed ended, from the last final (docs/call-events.md). */
+function endReasonOf(status: number): EndReason {
+  if (status === 603) return 'declined';
+  if (BUSY.has(status)) return 'busy';
+  if (status === 408 || status === 487) return 'no-answer'; // our ring timer ran out and CANCELled
+  return 'unreachable';
+}

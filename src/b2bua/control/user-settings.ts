@@ -157,8 +157,11 @@ function isRingPlan(x: unknown): x is RingPlanSettings {
   );
 }
 
-/** The dialplan schema's bounds on a target's own press-1 window (users[].ringPlan.targets[].confirm.timeoutS). */
-const CONFIRM_WINDOW_S = { min: 3, max: 60 } as const;
+/**
+ * The dialplan schema's bounds on a target's own press-1 window (users[].ringPlan.targets[].confirm.timeoutS),
+ * as docs/openapi.yaml gives them too (test/unit/config/confirm-window-bounds.test.ts keeps the three equal).
+ */
+export const CONFIRM_WINDOW_S = { min: 3, max: 60 } as const;
 
 function isConfirm(x: unknown): x is ConfirmSetting {
   if (typeof x === 'boolean') return true;

@@ -95,6 +95,7 @@ describe('b2bua/call: ClickToCallSession (RFC 3725 flow I)', () => {
     const e = ended(h.sink);
     assert.equal(e.disposition, 'busy');
     assert.equal(e.sipStatus, 486);
+    assert.equal(e.reason, 'busy');
     assert.equal(h.settled(), 1);
     assert.equal(h.clock.pending(), 0);
   });
@@ -109,6 +110,7 @@ describe('b2bua/call: ClickToCallSession (RFC 3725 flow I)', () => {
     const e = ended(h.sink);
     assert.equal(e.disposition, 'cancelled');
     assert.equal(e.sipStatus, 408);
+    assert.equal(e.reason, 'no-answer');
     assert.equal(h.srf.calls.length, 2, 'the destination was never called');
     assert.equal(h.settled(), 1);
   });
@@ -145,6 +147,7 @@ describe('b2bua/call: ClickToCallSession (RFC 3725 flow I)', () => {
     const e = ended(h.sink);
     assert.equal(e.hungUpBy, 'system');
     assert.equal(e.durationS, 5);
+    assert.equal(e.reason, 'max-duration');
   });
 
   it('forceEnd while ringing cancels the devices; a late answer is hung up', async () => {
@@ -158,6 +161,7 @@ describe('b2bua/call: ClickToCallSession (RFC 3725 flow I)', () => {
     await settle();
     assert.equal(late.destroyed, 1);
     assert.equal(ended(h.sink).disposition, 'failed');
+    assert.equal(ended(h.sink).reason, 'draining');
     assert.equal(h.settled(), 1);
     assert.equal(h.sink.events.filter((e) => e.type === 'call.ended').length, 1);
   });

@@ -89,6 +89,10 @@ describe('control API: settings', () => {
     assert.match(errorOf(loop).message, /own business number/);
     const noBox = await h.request('PUT', '/users/bob/forwarding', { busy: 'voicemail', version: 0 });
     assert.deepEqual([noBox.status, errorOf(noBox).field], [400, 'busy']);
+    // Forward always to voicemail needs a box too (the core would otherwise ignore it and ring).
+    const alwaysNoBox = await h.request('PUT', '/users/bob/forwarding', { always: 'voicemail', version: 0 });
+    assert.deepEqual([alwaysNoBox.status, errorOf(alwaysNoBox).field], [400, 'always']);
+    assert.match(errorOf(alwaysNoBox).message, /voicemail/);
   });
 
   it('checks a ring plan by the dialplan rules (a sequential target that never rings)', async () => {

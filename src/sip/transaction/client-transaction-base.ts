@@ -4,7 +4,7 @@
  */
 import { LinegateError } from '../../shared/index.js';
 import type { SipHeader, SipRequest, SipResponse } from '../message/index.js';
-import { TimerSlot } from './timer-slot.js';
+import { TimedTransaction } from './timed-transaction.js';
 import { newTransactionId } from './transaction-id.js';
 import type { TransactionEnv } from './transaction-env.js';
 import type {
@@ -15,20 +15,15 @@ import type {
   Source,
 } from './types.js';
 
-export abstract class ClientTransactionBase implements ClientTransaction {
+export abstract class ClientTransactionBase extends TimedTransaction implements ClientTransaction {
   readonly id = newTransactionId('c');
   protected currentState: ClientTransactionState;
   protected readonly reliable: boolean;
-  /** Made on first use and dropped when stopped: a transaction waiting out its end has neither. */
-  private retransmitSlot: TimerSlot<this> | undefined;
-  private lifetimeSlot: TimerSlot<this> | undefined;
-  /** ExpiryQueues' counter: the waits after the final response (timers D, I, J, K, L, M) run there. */
-  expiryGen = 0;
   protected retransmitInterval = 0;
   private req: SipRequest | undefined;
 
   constructor(
-    protected readonly env: TransactionEnv,
+    env: TransactionEnv,
     /** The key of this transaction in the layer's map. */
     readonly key: string,
     readonly branch: string,
@@ -37,6 +32,7 @@ export abstract class ClientTransactionBase implements ClientTransaction {
     protected readonly handler: ClientTransactionHandler,
     initial: ClientTransactionState,
   ) {
+    super(env);
     this.req = request;
     this.currentState = initial;
     this.reliable = destination.protocol !== 'udp';
@@ -102,31 +98,5 @@ export abstract class ClientTransactionBase implements ClientTransaction {
     } finally {
       this.terminate();
     }
-  }
-
-  protected stopTimers(): void {
-    this.stopRetransmit();
-    this.stopLifetime();
-    this.env.expiry.cancel(this);
-  }
-
-  /** Timer A, E or G (and the 2xx retransmission). */
-  protected get retransmitTimer(): TimerSlot<this> {
-    return (this.retransmitSlot ??= new TimerSlot(this.env.clock, this));
-  }
-
-  /** Timer B, F or H, or the CANCEL's wait for a final (the ends that usually do not come). */
-  protected get lifetimeTimer(): TimerSlot<this> {
-    return (this.lifetimeSlot ??= new TimerSlot(this.env.clock, this));
-  }
-
-  protected stopRetransmit(): void {
-    this.retransmitSlot?.stop();
-    this.retransmitSlot = undefined;
-  }
-
-  protected stopLifetime(): void {
-    this.lifetimeSlot?.stop();
-    this.lifetimeSlot = undefined;
   }
 }

@@ -6,7 +6,7 @@ import { LinegateError } from '../../shared/index.js';
 import { keepBytes, keptBuffer } from '../message/index.js';
 import type { KeptBytes, SipRequest, SipResponse } from '../message/index.js';
 import { headerTag } from './message-fields.js';
-import { TimerSlot } from './timer-slot.js';
+import { TimedTransaction } from './timed-transaction.js';
 import { newTransactionId } from './transaction-id.js';
 import type { TransactionEnv } from './transaction-env.js';
 import type {
@@ -20,7 +20,7 @@ import type {
 type EventName = keyof ServerTransactionEvents;
 type ListenerLists = { [K in EventName]?: Array<ServerTransactionEvents[K]> };
 
-export abstract class ServerTransactionBase implements ServerTransaction {
+export abstract class ServerTransactionBase extends TimedTransaction implements ServerTransaction {
   readonly id = newTransactionId('s');
   private req: SipRequest | undefined;
   private last: SipResponse | undefined;
@@ -30,18 +30,11 @@ export abstract class ServerTransactionBase implements ServerTransaction {
   private compactedToTag: string | undefined;
   protected currentState: ServerTransactionState;
   protected readonly reliable: boolean;
-  /** Timer G (or the 2xx retransmission) for INVITE; unused for non-INVITE. */
-  /** Made on first use and dropped when stopped: a transaction waiting out its end has neither. */
-  private retransmitSlot: TimerSlot<this> | undefined;
-  /** The timer that ends the current state: H, I, L (INVITE) or J (non-INVITE). */
-  private lifetimeSlot: TimerSlot<this> | undefined;
-  /** ExpiryQueues' counter: the waits after the final response (timers D, I, J, K, L, M) run there. */
-  expiryGen = 0;
   // Allocated on first on(): most transactions never get a listener.
   private listeners: ListenerLists | undefined;
 
   constructor(
-    protected readonly env: TransactionEnv,
+    env: TransactionEnv,
     /** The key of this transaction in the layer's map. */
     readonly key: string,
     request: SipRequest,
@@ -49,6 +42,7 @@ export abstract class ServerTransactionBase implements ServerTransaction {
     readonly responseDestination: Destination,
     initial: ServerTransactionState,
   ) {
+    super(env);
     this.req = request;
     this.currentState = initial;
     this.reliable = source.protocol !== 'udp';
@@ -169,31 +163,5 @@ export abstract class ServerTransactionBase implements ServerTransaction {
     for (const listener of list.slice()) {
       (listener as (...a: Parameters<ServerTransactionEvents[K]>) => void)(...args);
     }
-  }
-
-  protected stopTimers(): void {
-    this.stopRetransmit();
-    this.stopLifetime();
-    this.env.expiry.cancel(this);
-  }
-
-  /** Timer A, E or G (and the 2xx retransmission). */
-  protected get retransmitTimer(): TimerSlot<this> {
-    return (this.retransmitSlot ??= new TimerSlot(this.env.clock, this));
-  }
-
-  /** Timer B, F or H, or the CANCEL's wait for a final (the ends that usually do not come). */
-  protected get lifetimeTimer(): TimerSlot<this> {
-    return (this.lifetimeSlot ??= new TimerSlot(this.env.clock, this));
-  }
-
-  protected stopRetransmit(): void {
-    this.retransmitSlot?.stop();
-    this.retransmitSlot = undefined;
-  }
-
-  protected stopLifetime(): void {
-    this.lifetimeSlot?.stop();
-    this.lifetimeSlot = undefined;
   }
 }

@@ -4,7 +4,7 @@
  */
 import { buildResponse, getHeader, headerKey, keepBytes, keptBuffer, ownString, parseCSeq, tagOf } from '../message/index.js';
 import type { SipHeader, SipRequest, SipResponse } from '../message/index.js';
-import type { ClientTransaction, ClientTransactionHandler, Source } from '../transaction/index.js';
+import type { Source } from '../transaction/index.js';
 import type { Destination } from '../transport/index.js';
 import { isIPv6 } from '../transport/index.js';
 import type { AppConnection } from '../wire/index.js';
@@ -17,58 +17,11 @@ import { firstHopUri, parseHop, resolveHop } from './next-hop.js';
 import { buildInDialog, buildOutOfDialog } from './request-builder.js';
 import type { LocalEndpoint } from './request-builder.js';
 import { dialogOrigin, recordRoutes, uacDialog } from './uac-dialog.js';
-import type { DialogOrigin } from './uac-dialog.js';
+import { RecordHandler } from './uac-record.js';
+import type { ClientRecord, RecordOwner, SendingRecord } from './uac-record.js';
 import { uriOf } from './uri-of.js';
 
-interface ClientRecord {
-  txnId: string;
-  tx?: ClientTransaction;
-  app?: AppConnection;
-  method: string;
-  /** Released once the final response is handled (the transaction lives on 32 s for retransmissions). */
-  req: SipRequest | undefined;
-  origin?: DialogOrigin;
-  dest: Destination;
-  /** The dialog id reported with responses (INVITE/SUBSCRIBE and in-dialog requests). */
-  dlgId: string;
-  dialog?: Dialog;
-  formsDialog: boolean;
-  cancelled?: boolean;
-  got2xx?: boolean;
-}
-
-/** A record whose request is still there: being sent, or just sent. */
-type SendingRecord = ClientRecord & { req: SipRequest };
-
-/**
- * A client transaction's handler for one record: one small object rather than four closures
- * and their context, since an INVITE transaction keeps its handler for the 32 s of timer M or
- * D after the call (RFC 6026 §7.2), ~23,000 of them at 360 calls/s.
- */
-class RecordHandler implements ClientTransactionHandler {
-  constructor(
-    private readonly uac: Uac,
-    private readonly rec: ClientRecord,
-  ) {}
-
-  onResponse(res: SipResponse, src: Source): void {
-    this.uac.onResponse(this.rec, res, src);
-  }
-
-  onTimeout(): void {
-    this.uac.onLocalFailure(this.rec, 408);
-  }
-
-  onTransportError(): void {
-    this.uac.onLocalFailure(this.rec, 503);
-  }
-
-  onTerminated(): void {
-    this.uac.forget(this.rec);
-  }
-}
-
-export class Uac {
+export class Uac implements RecordOwner {
   private readonly byTxnId = new Map<string, ClientRecord>();
   private cseq = 1;
 

@@ -31,41 +31,56 @@ export function encodeSnapshot(entries: ReadonlyMap<string, Entry>, t: SnapshotT
   return `${JSON.stringify({ format: 'linegate-store', v: 1, savedAtEpochMs: t.epochNow, entries: out })}\n`;
 }
 
-/** Entries encoded between two yields of encodeSnapshotInSlices. */
-export const SNAPSHOT_SLICE_ENTRIES = 2000;
+/**
+ * Work encoded between two yields of encodeSnapshotInSlices, counted in records: an entry is
+ * one, a user's recent calls one per call, a binding table one per binding. Counting entries
+ * alone did not slice at all where it mattered: the trunk-users load had ~200 entries, each a
+ * list of 50 recent calls, and encoded them in one 12–15 ms block (session 4, RESULTS.md).
+ */
+export const SNAPSHOT_SLICE_RECORDS = 2000;
 
 /**
- * The same document as encodeSnapshot, built a slice of entries at a time with `pause()`
- * between slices, so that a large store does not block the event loop: at 400 calls/s the
- * one-piece encode took 70–90 ms every 30 s (CPU profile of the trunk-users load), long enough
- * to delay every call in flight. The keys are those present when it starts; each entry is
- * encoded whole within one slice, with the time read at that slice, so an entry changed
- * meanwhile is saved as it is when its slice runs (never half-changed) and a TTL is never
- * longer than it really was (the header's savedAtEpochMs is the start: later slices' TTLs
- * are measured from a later `now`, which only shortens them on load). A key deleted
- * meanwhile is left out; one added meanwhile waits for the next snapshot.
+ * The same document as encodeSnapshot, built a slice at a time with `pause()` between slices,
+ * so that a large store does not block the event loop: at 400 calls/s the one-piece encode
+ * took 70–90 ms every 30 s (CPU profile of the trunk-users load), long enough to delay every
+ * call in flight. The keys are those present when it starts; each entry is encoded whole
+ * within one slice, with the time read at that slice, so an entry changed meanwhile is saved
+ * as it is when its slice runs (never half-changed) and a TTL is never longer than it really
+ * was (the header's savedAtEpochMs is the start: later slices' TTLs are measured from a later
+ * `now`, which only shortens them on load). A key deleted meanwhile is left out; one added
+ * meanwhile waits for the next snapshot.
  */
 export async function encodeSnapshotInSlices(
   entries: ReadonlyMap<string, Entry>,
   times: () => SnapshotTimes,
   pause: () => Promise<void>,
-  sliceEntries = SNAPSHOT_SLICE_ENTRIES,
+  sliceRecords = SNAPSHOT_SLICE_RECORDS,
 ): Promise<string> {
   const start = times();
   const keys = [...entries.keys()];
   const parts: string[] = [];
-  for (let i = 0; i < keys.length; i += sliceEntries) {
-    if (i > 0) await pause();
-    const now = i === 0 ? start.now : times().now;
-    for (let j = i; j < Math.min(i + sliceEntries, keys.length); j++) {
-      const key = keys[j] as string;
-      const e = entries.get(key); // as it is now: replaced, changed or gone since the start
-      const encoded = e && encodeEntry(e, now);
-      if (encoded) parts.push(JSON.stringify([key, encoded]));
+  let now = start.now;
+  let done = 0;
+  for (const key of keys) {
+    if (done >= sliceRecords) {
+      await pause();
+      now = times().now;
+      done = 0;
     }
+    const e = entries.get(key); // as it is now: replaced, changed or gone since the start
+    if (!e) continue;
+    const encoded = encodeEntry(e, now);
+    if (encoded) parts.push(JSON.stringify([key, encoded]));
+    done += recordsOf(e);
   }
   // Byte for byte what JSON.stringify gives for the whole document (same key order).
   return `{"format":"linegate-store","v":1,"savedAtEpochMs":${JSON.stringify(start.epochNow)},"entries":[${parts.join(',')}]}\n`;
+}
+
+function recordsOf(e: Entry): number {
+  if (e.kind === 'recent') return Math.max(1, e.calls.length);
+  if (e.kind === 'bindings') return Math.max(1, e.table.size);
+  return 1;
 }
 
 /** undefined when `text` is not a snapshot this code wrote. */

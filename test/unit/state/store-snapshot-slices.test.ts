@@ -32,6 +32,17 @@ describe('state: the periodic snapshot, encoded in slices', () => {
     assert.equal(back.entries.size, 4321 - expired, 'expired counters are left out');
   });
 
+  it('counts a list of recent calls by its calls, so a few big lists are sliced too', async () => {
+    const now = 1_000_000;
+    const m = new Map<string, Entry>();
+    const call = { callId: 'c', direction: 'inbound' as const, from: '+12125550123', to: '+14155551000', startedAt: '2024-05-01T12:00:00.000Z' };
+    for (let u = 0; u < 40; u++) m.set(`recent:u${u}`, { kind: 'recent', calls: Array.from({ length: 50 }, () => ({ ...call })), exp: now + 60_000 });
+    let pauses = 0;
+    const sliced = await encodeSnapshotInSlices(m, () => ({ now, epochNow: 7 }), async () => { pauses++; }, 500);
+    assert.equal(sliced, encodeSnapshot(m, { now, epochNow: 7 }));
+    assert.equal(pauses, 40 * 50 / 500 - 1, '2000 calls in slices of 500, though only 40 entries');
+  });
+
   it('saves an entry changed between slices as it is when its slice runs, and never lengthens a TTL', async () => {
     const m = new Map<string, Entry>([
       ['kv:a', { kind: 'kv', value: 'old', exp: 100_000 }],

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { authorization, parseChallenge } from '../helpers/digest-client.js';
+import { FinalWaiters } from './final-waiters.js';
 import { parseSip, type SipMessage } from './voicemail-phone.js';
 
 /** An audio offer for tests whose call needs no real media. */
@@ -18,7 +19,7 @@ export function statusOf(m: SipMessage): number {
 }
 
 export class DeviceCall {
-  private readonly waiting = new Map<string, (m: SipMessage) => void>();
+  private readonly finals = new FinalWaiters();
   private readonly callId = `device-${randomBytes(6).toString('hex')}`;
   private readonly localTag = randomBytes(4).toString('hex');
   private remoteTag = '';
@@ -77,17 +78,7 @@ export class DeviceCall {
 
   private send(text: string, timeoutMs = 5000): Promise<SipMessage> {
     const key = /\r\nCSeq: (\d+ \w+)/.exec(text)?.[1] ?? '';
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(key);
-        reject(new Error(`no final response to ${key}`));
-      }, timeoutMs);
-      this.waiting.set(key, (m) => {
-        clearTimeout(timer);
-        resolve(m);
-      });
-      this.transmit(text);
-    });
+    return this.finals.wait(key, key, timeoutMs, () => this.transmit(text));
   }
 
   private transmit(text: string): void {
@@ -102,8 +93,7 @@ export class DeviceCall {
     }
     if (statusOf(m) < 200) return;
     const key = (m.get('CSeq') ?? '').replace(/\s+/, ' ');
-    this.waiting.get(key)?.(m);
-    this.waiting.delete(key);
+    this.finals.deliver(key, m);
   }
 }
 

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { authorization, parseChallenge } from '../helpers/digest-client.js';
+import { FinalWaiters } from './final-waiters.js';
 
 export interface SipMessage {
   readonly start: string;
@@ -53,7 +54,7 @@ const uriOf = (nameAddr: string): string => /<([^>]+)>/.exec(nameAddr)?.[1] ?? n
 export class VoicemailPhone {
   readonly notifies: Notify[] = [];
   readonly byes: string[] = [];
-  private readonly waiting = new Map<string, (m: SipMessage) => void>();
+  private readonly finals = new FinalWaiters();
   private subscription: Dialog | undefined;
   private call: Dialog | undefined;
 
@@ -177,17 +178,7 @@ export class VoicemailPhone {
   private send(text: string, d: Dialog, timeoutMs = 5000): Promise<SipMessage> {
     const method = /^(\S+)/.exec(text)![1]!;
     const key = `${d.callId} ${d.cseq} ${method}`;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(key);
-        reject(new Error(`no final response to ${method} (${key})`));
-      }, timeoutMs);
-      this.waiting.set(key, (m) => {
-        clearTimeout(timer);
-        resolve(m);
-      });
-      this.transmit(text);
-    });
+    return this.finals.wait(key, `${method} (${key})`, timeoutMs, () => this.transmit(text));
   }
 
   private transmit(text: string): void {
@@ -200,9 +191,7 @@ export class VoicemailPhone {
       if (status(m) < 200) return;
       const [n, method] = (m.get('CSeq') ?? '').split(/\s+/);
       const key = `${m.get('Call-ID')} ${n} ${method}`;
-      const done = this.waiting.get(key);
-      this.waiting.delete(key);
-      done?.(m);
+      this.finals.deliver(key, m);
       return;
     }
     const method = m.start.split(' ')[0];

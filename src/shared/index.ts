@@ -4,3 +4,4 @@ export { LinegateError } from './errors.js';
 export { writeFileDurably, syncDirectory } from './durable-file.js';
 export { ownString } from './own-string.js';
 export { StringInterner } from './string-interner.js';
+export { BoundedCache } from './bounded-cache.js';

@@ -11,6 +11,17 @@ import { runInNewContext } from 'node:vm';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
+/**
+ * Whether `target` can still be reached once the current job is over and garbage is
+ * collected: for a structure that must let go of an object (a WeakRef keeps its target
+ * alive until the job that made it ends, hence the turn of the event loop).
+ */
+export async function stillReachable(target: WeakRef<object>): Promise<boolean> {
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  return target.deref() !== undefined;
+}
+
 export async function retainedBytes(keep: () => unknown | Promise<unknown>): Promise<number> {
   gc();
   const before = getHeapStatistics().used_heap_size;

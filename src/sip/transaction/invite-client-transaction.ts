@@ -17,6 +17,8 @@ import { sixtyFourT1, timerD } from './timers.js';
 import type { ClientTransaction, ClientTransactionHandler, Destination, Source } from './types.js';
 
 const IGNORE = (): void => {};
+/** The CANCEL's handler when the TU gave none: one object for all, not one per CANCEL. */
+const IGNORING: ClientTransactionHandler = Object.freeze({ onResponse: IGNORE, onTimeout: IGNORE, onTransportError: IGNORE });
 
 export class InviteClientTransaction extends ClientTransactionBase {
   private ack: SipRequest | undefined;
@@ -139,8 +141,14 @@ export class InviteClientTransaction extends ClientTransactionBase {
     this.cancelTx?.start();
   }
 
+  /**
+   * At the final (or the end): a CANCEL still held is never sent, and one already sent runs
+   * on in the layer without us. Not kept either way: the CANCEL's transaction would otherwise
+   * stay reachable, long terminated, for the rest of timer D or M (32 s).
+   */
   private dropHeldCancel(): void {
     if (this.cancelTx?.state === 'held') this.cancelTx.terminate();
+    this.cancelTx = undefined;
   }
 
   private onTimerA(): void {
@@ -170,7 +178,7 @@ export class InviteClientTransaction extends ClientTransactionBase {
 
 /** The CANCEL's handler: whatever the TU gave, no-ops for the rest (called as methods, keeping `this`). */
 function completeHandler(h: Partial<ClientTransactionHandler> | undefined): ClientTransactionHandler {
-  if (!h) return { onResponse: IGNORE, onTimeout: IGNORE, onTransportError: IGNORE };
+  if (!h) return IGNORING;
   return {
     onResponse: (res, src) => h.onResponse?.(res, src),
     onTimeout: () => h.onTimeout?.(),

@@ -157,7 +157,7 @@ export interface ClientTransaction {
   /**
    * INVITE only: CANCEL it (RFC 3261 §9.1). Returns the CANCEL's own client transaction,
    * the existing one if already cancelled, or null when there is nothing left to cancel
-   * (final response received, or not an INVITE). The CANCEL is held until the first
+   * (final response received, or not an INVITE). The INVITE forgets its CANCEL at the final. The CANCEL is held until the first
    * provisional arrives, and dropped if the INVITE completes first.
    */
   cancel(extraHeaders?: SipHeader[], handler?: Partial<ClientTransactionHandler>): ClientTransaction | null;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { SipRequest } from '../../../../src/sip/message/index.js';
+import { stillReachable } from '../../../helpers/heap-retained.js';
 import {
   CAPPED_SCHEDULE,
   UDP_DEST,
@@ -93,7 +94,7 @@ describe('CANCEL, client side (RFC 3261 §9.1)', () => {
       assert.equal(cancel.state, 'terminated');
       assert.equal(cancelHandler.terminated.length, 1);
       assert.equal(h.sent.filter(isRequest('CANCEL')).length, 0);
-      assert.equal(ctx.cancel(), cancel, 'still the same (terminated) CANCEL');
+      assert.equal(ctx.cancel(), null, 'after the final there is nothing to cancel, and the dropped CANCEL is not kept');
       assert.equal(h.layer.size().client, 1, `${status}: only the INVITE remains`);
     }
   });
@@ -109,6 +110,27 @@ describe('CANCEL, client side (RFC 3261 §9.1)', () => {
     assert.equal(h.sent.filter(isRequest('CANCEL')).length, 0);
     assert.equal(h.clock.pending(), 0);
     assert.deepEqual(h.layer.size(), { client: 0, server: 0 });
+  });
+
+  it('a CANCEL sent before the 487 runs on alone: it completes, and the INVITE (in timer D) lets it go', async () => {
+    const h = harness();
+    const ctx = h.layer.sendRequest(invite(), UDP_DEST, h.handler());
+    h.layer.receiveResponse(response(ctx.request, 180, 'uas'), UDP_SRC);
+    const cancelHandler = h.handler();
+    let cancel = ctx.cancel(undefined, cancelHandler);
+    assert.ok(cancel);
+    const cancelRequest = cancel.request;
+    h.layer.receiveResponse(response(ctx.request, 487, 'uas'), UDP_SRC);
+    assert.equal(ctx.cancel(), null, 'nothing left to cancel');
+    h.layer.receiveResponse(response(cancelRequest, 200, 'uas'), UDP_SRC);
+    assert.deepEqual(cancelHandler.responses.map((r) => r.res.status), [200]);
+    h.clock.advance(6_000); // timer K (T4) ends the CANCEL; timer D (32 s) keeps the INVITE
+    assert.equal(cancel.state, 'terminated');
+    assert.equal(ctx.state, 'completed');
+    const weak = new WeakRef(cancel);
+    cancel = null;
+    h.sent.splice(0); // the harness's own record of what each transaction sent
+    assert.equal(await stillReachable(weak), false, 'the completed INVITE must not keep its terminated CANCEL');
   });
 
   it('cannot cancel a completed INVITE nor a non-INVITE (null)', () => {

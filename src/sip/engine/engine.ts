@@ -99,6 +99,7 @@ export class Engine {
       onAck: (req, src) => { if (!this.proxy.handlesAck(req)) this.uas.onAck(req, src); },
       onCancel: (c, src, cstx, inv) => this.uas.onCancel(c, src, cstx, inv),
       onStrayResponse: (res, src) => this.proxy.onStrayResponse(res, src),
+      onServerTerminated: (stx) => this.uas.onTerminated(stx),
     });
     const wireOpts = opts.wire ?? {};
     this.wire = new WireServer({

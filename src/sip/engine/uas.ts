@@ -56,7 +56,6 @@ const ANSWERED = 'answered';
 
 export class Uas {
   private readonly byTxnId = new Map<string, ServerRecord>();
-  private readonly byStx = new WeakMap<ServerTransaction, ServerRecord | typeof ANSWERED>();
   readonly reliable: ReliableProvisionals;
 
   constructor(private readonly ctx: EngineContext, private readonly hooks: UasHooks) {
@@ -144,7 +143,7 @@ export class Uas {
   }
 
   onCancel(cancel: SipRequest, src: Source, cancelStx: ServerTransaction, invite: ServerTransaction | undefined): void {
-    const rec = invite ? this.byStx.get(invite) : undefined;
+    const rec = invite ? recordOf(invite) : undefined;
     if (!invite || !rec) return void cancelStx.respond(withContentLength(buildResponse(cancel, 481)));
     cancelStx.respond(withContentLength(buildResponse(cancel, 200)));
     if (rec === ANSWERED) return;
@@ -283,7 +282,13 @@ export class Uas {
    */
   private retire(rec: ServerRecord): void {
     this.byTxnId.delete(rec.txnId);
-    this.byStx.set(rec.stx, ANSWERED);
+    rec.stx.tuData = ANSWERED;
+  }
+
+  /** The transaction layer ended `stx` (TransactionUser.onServerTerminated): forget a record it still had. */
+  onTerminated(stx: ServerTransaction): void {
+    const rec = recordOf(stx);
+    if (rec !== undefined && rec !== ANSWERED) this.byTxnId.delete(rec.txnId);
   }
 
   /** RFC 3261 §13.3.1.4: no ACK within 64·T1 — the UAS ends the dialog with BYE; the app hears an "unsolicited" BYE (§7.7). */
@@ -296,10 +301,8 @@ export class Uas {
   private track(stx: ServerTransaction, app: AppConnection, req: SipRequest, src: Source, dialog?: Dialog): ServerRecord {
     const rec: ServerRecord = { txnId: this.ctx.newTxnId(), stx, app, req, src, dialog };
     this.byTxnId.set(rec.txnId, rec);
-    this.byStx.set(stx, rec);
-    // Capture the id only: the transaction outlives a retired record by up to 32 s.
-    const txnId = rec.txnId;
-    stx.on('terminated', () => this.byTxnId.delete(txnId));
+    // Until retire() replaces it with ANSWERED: the transaction outlives a retired record by up to 32 s.
+    stx.tuData = rec;
     return rec;
   }
 
@@ -332,4 +335,9 @@ export class Uas {
       this.retire(rec);
     }
   }
+}
+
+/** What the Uas noted on a server transaction: its record, ANSWERED once retired, or nothing. */
+function recordOf(stx: ServerTransaction): ServerRecord | typeof ANSWERED | undefined {
+  return stx.tuData as ServerRecord | typeof ANSWERED | undefined;
 }

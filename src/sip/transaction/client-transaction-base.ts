@@ -5,7 +5,7 @@
 import { LinegateError } from '../../shared/index.js';
 import type { SipHeader, SipRequest, SipResponse } from '../message/index.js';
 import { TimedTransaction } from './timed-transaction.js';
-import { newTransactionId } from './transaction-id.js';
+import { nextTransactionNumber, transactionId } from './transaction-id.js';
 import type { TransactionEnv } from './transaction-env.js';
 import type {
   ClientTransaction,
@@ -16,7 +16,7 @@ import type {
 } from './types.js';
 
 export abstract class ClientTransactionBase extends TimedTransaction implements ClientTransaction {
-  readonly id = newTransactionId('c');
+  private readonly number = nextTransactionNumber();
   protected currentState: ClientTransactionState;
   protected readonly reliable: boolean;
   protected retransmitInterval = 0;
@@ -36,6 +36,10 @@ export abstract class ClientTransactionBase extends TimedTransaction implements 
     this.req = request;
     this.currentState = initial;
     this.reliable = destination.protocol !== 'udp';
+  }
+
+  get id(): string {
+    return transactionId('c', this.number);
   }
 
   get state(): ClientTransactionState {

@@ -38,6 +38,13 @@ export function usesRfc2543Matching(top: TopVia): boolean {
   return !isRfc3261Branch(top.branch);
 }
 
+/** A stored key built by RFC 2543 matching (an RFC 3261 key starts with its z9hG4bK branch). */
+export function isRfc2543Key(key: string): boolean {
+  return key.startsWith(RFC2543_PREFIX);
+}
+
+const RFC2543_PREFIX = '2543' + SEP;
+
 function rfc2543Key(req: SipRequest, top: TopVia, cseq: CSeq, method: string, toTag: string): string {
   return [
     '2543',

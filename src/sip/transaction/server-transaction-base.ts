@@ -6,8 +6,9 @@ import { LinegateError } from '../../shared/index.js';
 import { keepBytes, keptBuffer } from '../message/index.js';
 import type { KeptBytes, SipRequest, SipResponse } from '../message/index.js';
 import { headerTag } from './message-fields.js';
+import { isRfc2543Key } from './server-key.js';
 import { TimedTransaction } from './timed-transaction.js';
-import { newTransactionId } from './transaction-id.js';
+import { nextTransactionNumber, transactionId } from './transaction-id.js';
 import type { TransactionEnv } from './transaction-env.js';
 import type {
   Destination,
@@ -21,12 +22,16 @@ type EventName = keyof ServerTransactionEvents;
 type ListenerLists = { [K in EventName]?: Array<ServerTransactionEvents[K]> };
 
 export abstract class ServerTransactionBase extends TimedTransaction implements ServerTransaction {
-  readonly id = newTransactionId('s');
+  private readonly number = nextTransactionNumber();
+  tuData: unknown = undefined;
   private req: SipRequest | undefined;
   private last: SipResponse | undefined;
   /** After compaction: the last response as bytes (undefined once nothing is left to re-send). */
   private lastBytes: KeptBytes | undefined;
-  /** After compaction: the To tag of the last response, for RFC 2543 ACK matching. */
+  /**
+   * After compaction: the To tag of the last response, for RFC 2543 ACK matching
+   * (transaction-layer.ts matchAck). Only a transaction with an RFC 2543 key keeps it.
+   */
   private compactedToTag: string | undefined;
   protected currentState: ServerTransactionState;
   protected readonly reliable: boolean;
@@ -46,6 +51,10 @@ export abstract class ServerTransactionBase extends TimedTransaction implements 
     this.req = request;
     this.currentState = initial;
     this.reliable = source.protocol !== 'udp';
+  }
+
+  get id(): string {
+    return transactionId('s', this.number);
   }
 
   get state(): ServerTransactionState {
@@ -139,7 +148,7 @@ export abstract class ServerTransactionBase extends TimedTransaction implements 
     const c = this.env.compact;
     if (!c) return;
     if (this.last) {
-      this.compactedToTag = headerTag(this.last, 'to');
+      if (isRfc2543Key(this.key)) this.compactedToTag = headerTag(this.last, 'to');
       this.lastBytes = keepLast ? keepBytes(c.serialize(this.last)) : undefined;
     } else if (!keepLast) {
       this.lastBytes = undefined;

@@ -198,7 +198,11 @@ export class TransactionLayer {
   }
 
   private release(key: string, tx: ServerTransaction | ClientTransaction): void {
-    if (this.servers.get(key) === tx) this.servers.delete(key);
-    else if (this.clients.get(key) === tx) this.clients.delete(key);
+    if (this.servers.get(key) === tx) {
+      this.servers.delete(key);
+      this.tu.onServerTerminated?.(tx as ServerTransaction);
+    } else if (this.clients.get(key) === tx) {
+      this.clients.delete(key);
+    }
   }
 }

@@ -80,6 +80,13 @@ export interface TransactionUser {
   onCancel(cancel: SipRequest, src: Source, cancelStx: ServerTransaction, invite: ServerTransaction | undefined): void;
   /** A response matching no client transaction, e.g. a 2xx retransmitted after timer M. */
   onStrayResponse(res: SipResponse, src: Source): void;
+  /**
+   * A server transaction ended (its last timer, a failure, or close() excepted). One call
+   * on the TU instead of a 'terminated' listener per transaction: at 360 calls/s a closure,
+   * its context and listener lists for each of ~23,000 live transactions were ~115,000 heap
+   * objects for every mark-compact to trace (load-tests/RESULTS.md, session 5).
+   */
+  onServerTerminated?(stx: ServerTransaction): void;
 }
 
 export interface ClientTransactionHandler {
@@ -134,6 +141,11 @@ export interface ServerTransaction {
   readonly lastResponse: SipResponse | undefined;
   /** Where responses go (RFC 3261 §18.2.2, RFC 3581). */
   readonly responseDestination: Destination;
+  /**
+   * The TU's own note on this transaction, never read by the layer: what the TU would
+   * otherwise keep in a WeakMap keyed by the transaction (ephemerons the GC must revisit).
+   */
+  tuData: unknown;
   /**
    * Sends a response in this transaction. Returns false, sending nothing, when the
    * transaction no longer accepts one (a final was already sent, or it ended).

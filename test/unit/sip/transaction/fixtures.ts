@@ -90,6 +90,8 @@ export class RecordingTU implements TransactionUser {
   readonly acks: SipRequest[] = [];
   readonly cancels: Array<{ cancel: SipRequest; stx: ServerTransaction; invite: ServerTransaction | undefined }> = [];
   readonly strays: SipResponse[] = [];
+  /** Server transactions as onServerTerminated reported them, with the clock's time. */
+  readonly ended: Array<{ stx: ServerTransaction; state: string }> = [];
   /** Runs inside onRequest, e.g. to respond at once. */
   onRequestHook: ((req: SipRequest, stx: ServerTransaction) => void) | undefined;
 
@@ -105,6 +107,9 @@ export class RecordingTU implements TransactionUser {
   }
   onStrayResponse(res: SipResponse): void {
     this.strays.push(res);
+  }
+  onServerTerminated(stx: ServerTransaction): void {
+    this.ended.push({ stx, state: stx.state });
   }
 }
 

@@ -43,10 +43,46 @@ describe('TransactionLayer', () => {
     assert.equal(h.tu.strays.length, 0);
     assert.deepEqual([handler.responses.length, handler.timeouts.length, handler.terminated.length], [0, 0, 0]);
     assert.equal(serverEvents, 0);
+    assert.equal(h.tu.ended.length, 0, 'close() tells the TU nothing');
     assert.throws(
       () => h.layer.sendRequest(request('OPTIONS', { branch: 'z9hG4bKd' }), UDP_DEST, handler),
       (e: unknown) => e instanceof LinegateError && e.code === 'SIP_TX_CLOSED',
     );
+  });
+
+  it('tells the TU once when a server transaction ends (timer J, timer L, ACK timeout, transport error), with the transaction', () => {
+    const h = harness();
+    h.layer.receiveRequest(request('MESSAGE', { branch: 'z9hG4bKj' }), UDP_SRC);
+    h.layer.receiveRequest(request('INVITE', { branch: 'z9hG4bKl' }), UDP_SRC);
+    h.layer.receiveRequest(request('INVITE', { branch: 'z9hG4bKh' }), UDP_SRC);
+    h.layer.receiveRequest(request('OPTIONS', { branch: 'z9hG4bKt' }), UDP_SRC);
+    const [j, l, noAck, failed] = h.tu.requests.map((r) => r.stx);
+    const notes = new Map([[j!, 'j'], [l!, 'l'], [noAck!, 'h'], [failed!, 't']]);
+    for (const [s, note] of notes) s.tuData = note;
+    j!.respond(response(j!.request, 200, 't'));
+    l!.respond(response(l!.request, 200, 't'));
+    l!.ackReceived();
+    noAck!.respond(response(noAck!.request, 200, 't'));
+    h.layer.transportError(failed!, 'EHOSTUNREACH');
+    assert.deepEqual(h.tu.ended.map((e) => e.stx), [failed]);
+    assert.equal(h.tu.ended[0]!.state, 'terminated');
+    h.clock.advance(32_000); // 64·T1: timers J and L, and the missing ACK
+    assert.deepEqual(new Set(h.tu.ended.map((e) => e.stx)), new Set([failed, j, l, noAck]));
+    assert.equal(h.tu.ended.length, 4, 'once each');
+    for (const e of h.tu.ended) assert.equal(e.stx.tuData, notes.get(e.stx), 'the layer never touches the TU\'s note');
+    assert.deepEqual(h.layer.size(), { client: 0, server: 0 });
+  });
+
+  it('gives every transaction a distinct id that stays the same', () => {
+    const h = harness();
+    h.layer.receiveRequest(request('MESSAGE', { branch: 'z9hG4bKi1' }), UDP_SRC);
+    h.layer.receiveRequest(request('MESSAGE', { branch: 'z9hG4bKi2' }), UDP_SRC);
+    const [a, b] = h.tu.requests.map((r) => r.stx);
+    const c = h.layer.sendRequest(request('OPTIONS', { branch: 'z9hG4bKi3' }), UDP_DEST, h.handler());
+    assert.equal(a!.id, a!.id);
+    assert.equal(new Set([a!.id, b!.id, c.id]).size, 3);
+    assert.match(a!.id, /^[0-9a-f]{8}-s[0-9a-z]+$/);
+    assert.match(c.id, /^[0-9a-f]{8}-c[0-9a-z]+$/);
   });
 
   it('transportError on a client transaction: onTransportError, then terminated; ignored after the final', () => {

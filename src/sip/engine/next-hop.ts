@@ -7,6 +7,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { getParam, parseUri } from '../message/index.js';
+import { sharedDestination } from '../transaction/index.js';
 import { peerAddress } from '../transport/index.js';
 import type { Destination } from '../transport/index.js';
 import { uriOf } from './uri-of.js';
@@ -42,12 +43,12 @@ export function firstHopUri(requestUri: string, routeSet: readonly string[]): st
 }
 
 export async function resolveHop(hop: HopTarget): Promise<HopResult> {
-  // The shared copy of the host (peerAddress): the destination stays on client transactions
-  // 32 s after the request whose text the parsed host is a slice of (message/kept.ts).
-  if (isIP(hop.host)) return { ok: true, dest: { protocol: hop.protocol, address: peerAddress(hop.host), port: hop.port } };
+  // A shared destination with the shared copy of the host (peerAddress): it stays on client
+  // transactions 32 s after the request whose text the parsed host is a slice of (message/kept.ts).
+  if (isIP(hop.host)) return { ok: true, dest: sharedDestination(hop.protocol, peerAddress(hop.host), hop.port) };
   try {
     const a = await lookup(hop.host);
-    return { ok: true, dest: { protocol: hop.protocol, address: peerAddress(a.address), port: hop.port } };
+    return { ok: true, dest: sharedDestination(hop.protocol, peerAddress(a.address), hop.port) };
   } catch {
     return { ok: false, error: `unable to resolve ${hop.host}` };
   }

@@ -5,6 +5,7 @@ export { TransactionLayer } from './transaction-layer.js';
 export { newBranch, isRfc3261Branch, MAGIC_COOKIE } from './branch.js';
 export { DEFAULT_TIMERS, TIMER_D_MIN, resolveTimers } from './timers.js';
 export { responseDestination } from './response-destination.js';
+export { sharedDestination } from './shared-destination.js';
 export type {
   ClientTransaction,
   ClientTransactionHandler,

@@ -1,5 +1,6 @@
 import { getParam } from '../message/index.js';
 import type { Via } from '../message/index.js';
+import { sharedDestination } from './shared-destination.js';
 import type { Destination, Source } from './types.js';
 
 const DEFAULT_SIP_PORT = 5060;
@@ -10,12 +11,11 @@ const DEFAULT_SIP_PORT = 5060;
  *   transport falls back to the source address if that connection is gone.
  * - UDP with `rport` (RFC 3581 §4), or forceRport: the packet's source address and port.
  * - UDP otherwise: the source address (what `received` would hold) and the sent-by port.
+ * Shared and frozen (sharedDestination): the transaction keeps it 32 s past the call.
  */
 export function responseDestination(via: Via, src: Source, forceRport: boolean): Destination {
   if (src.protocol === 'udp' && !forceRport && getParam(via.params, 'rport') === undefined) {
-    return { protocol: 'udp', address: src.remoteAddress, port: via.port ?? DEFAULT_SIP_PORT };
+    return sharedDestination('udp', src.remoteAddress, via.port ?? DEFAULT_SIP_PORT);
   }
-  const dest: Destination = { protocol: src.protocol, address: src.remoteAddress, port: src.remotePort };
-  if (src.connectionId !== undefined) dest.connectionId = src.connectionId;
-  return dest;
+  return sharedDestination(src.protocol, src.remoteAddress, src.remotePort, src.connectionId);
 }

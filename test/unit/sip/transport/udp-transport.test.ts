@@ -89,6 +89,25 @@ describe('TransportLayer over UDP', () => {
     });
   }
 
+  it('gives every datagram of a peer the same frozen Source, and another peer its own', async () => {
+    const rec = await start([{ address: '127.0.0.1', port: 0 }]);
+    const [local] = layer!.boundListeners();
+    const a = await peer('127.0.0.1');
+    const b = await peer('127.0.0.1');
+    a.send(sipRequest('a-1'), local!);
+    a.send(sipRequest('a-2'), local!);
+    b.send(sipRequest('b-1'), local!);
+    await rec.until(() => rec.messages.length === 3, 'three datagrams');
+    const byPort = (port: number) => rec.messages.filter((m) => m.src.remotePort === port).map((m) => m.src);
+    const [a1, a2] = byPort(a.port);
+    const [b1] = byPort(b.port);
+    assert.ok(a1 && a2 && b1);
+    assert.equal(a1, a2, 'one object per peer: transactions keep it 32 s after a call');
+    assert.ok(Object.isFrozen(a1), 'shared, so nobody may change it');
+    assert.notEqual(a1, b1);
+    assert.deepEqual(b1, { protocol: 'udp', remoteAddress: '127.0.0.1', remotePort: b.port, localAddress: '127.0.0.1', localPort: local!.port });
+  });
+
   it('accepts a bracketed IPv6 destination', async function () {
     await requireIPv6(this);
     await start([{ address: '::1', port: 0 }]);

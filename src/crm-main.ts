@@ -20,9 +20,10 @@ import {
 } from './crm/index.js';
 import type { CrmEventSource, CrmKv, CrmWorkerOptions, ReplayReport, SalesforceClientOptions, SalesforceConnectionOptions } from './crm/index.js';
 import { FileEventLog, RedisEventLog } from './events/index.js';
+import type { FileEventLogOptions } from './events/index.js';
 import { createLogger, createRegistry } from './observability/index.js';
 import type { Logger, Registry } from './observability/index.js';
-import { systemClock } from './shared/index.js';
+import { LinegateError, systemClock } from './shared/index.js';
 import type { Clock } from './shared/index.js';
 import { RedisStore } from './state/index.js';
 
@@ -73,7 +74,14 @@ export async function startCrmWorker(settings: CrmSettings, deps: CrmWorkerDeps 
   const ownerOf = deps.ownerOf ?? ((u: string) => owners?.get(u));
   const closers: Array<() => Promise<void>> = [];
   const kv = deps.kv ?? (await openKv(settings, closers));
-  const events = deps.consume === false ? idleSource : deps.events ?? (await openEvents(settings, closers));
+  let events: CrmEventSource;
+  try {
+    events = deps.consume === false ? idleSource : deps.events ?? (await openEvents(settings, log, closers));
+  } catch (err) {
+    // The kv opened above is closed again: a refused event log (EVENT_LOG_LOCKED) must not leave it open.
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw err;
+  }
   // The metrics this worker registers are removed again by close(), so a restart in one process can register them anew.
   const before = new Set(registry.getMetricsAsArray().map((m) => m.name));
   const sfMetrics = promSalesforceMetrics(registry);
@@ -147,7 +155,15 @@ export async function runCrmCli(argv: readonly string[], io: CliIo = processIo):
     return verdict.ok ? 0 : 1;
   }
   if (name === 'replay') return replayCli(settings, io, numberFlag(args, '--pickup-ms') ?? 5000);
-  const running = await startCrmWorker(settings, io.logger ? { logger: io.logger } : {});
+  let running: RunningCrmWorker;
+  try {
+    running = await startCrmWorker(settings, io.logger ? { logger: io.logger } : {});
+  } catch (err) {
+    // Another process owns the file event log (or its lock is damaged): the message says which and the fix.
+    if (!(err instanceof LinegateError) || !err.code.startsWith('EVENT_LOG_LOCK')) throw err;
+    io.err(`${err.message}\n`);
+    return 1;
+  }
   // The worker's timers are unref'd and its reads may be idle: keep the process alive until
   // the graceful close (flush, acknowledge) has finished, not just until the signal.
   const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -257,14 +273,31 @@ async function openKv(settings: CrmSettings, closers: Array<() => Promise<void>>
   return kv;
 }
 
-async function openEvents(settings: CrmSettings, closers: Array<() => Promise<void>>): Promise<CrmEventSource> {
+async function openEvents(settings: CrmSettings, logger: Logger, closers: Array<() => Promise<void>>): Promise<CrmEventSource> {
   const e = settings.events;
   const log = e.backend === 'redis'
     ? new RedisEventLog({ redis: new Redis(e.redisUrl.reveal()), stream: e.stream })
-    : new FileEventLog({ dir: e.dir });
+    : new FileEventLog({ dir: e.dir, maxBytes: e.maxBytes, ...fileEventLogWarnings(logger, e.dir) });
   await log.start();
   closers.push(() => log.close());
   return log;
+}
+
+/**
+ * The FileEventLog callbacks a composition root passes (`linegate run` too): a trim that
+ * deleted events a consumer group had not acknowledged is a warning (the cap is below the
+ * backlog), one that deleted only what no consumer needed is routine; a stale lock taken
+ * over means the previous owner died without closing the log.
+ */
+export function fileEventLogWarnings(logger: Logger, dir: string): Pick<FileEventLogOptions, 'onTrim' | 'onStaleLock'> {
+  return {
+    onTrim: (t) => {
+      const fields = { dir, segments: t.segments, events: t.events, unacknowledged: t.unacknowledged };
+      if (t.unacknowledged > 0) logger.warn(fields, 'event log over its size cap: deleted events a consumer had not acknowledged (raise maxBytes or fix the consumer)');
+      else logger.info(fields, 'event log over its size cap: deleted its oldest segments');
+    },
+    onStaleLock: (pid) => logger.warn({ dir, pid }, 'event log lock left by a process that is gone: taken over (did it crash?)'),
+  };
 }
 
 function loadOwnersDialplan(settings: CrmSettings): Dialplan | undefined {

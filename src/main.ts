@@ -16,6 +16,7 @@
 import path from 'node:path';
 import Srf from 'drachtio-srf';
 import { CallShell, eventLoopLag, overloadGuardFor, promCallMetrics, StoreContactDirectory, worstLag } from './b2bua/call/index.js';
+import { fileEventLogWarnings } from './crm-main.js';
 import { CrmConfigRejected, startRunCrm } from './crm-run.js';
 import type { RunningCrm } from './crm-run.js';
 import { startRunMedia } from './media-run.js';
@@ -28,7 +29,7 @@ import { formatDialplanErrors, readDialplan } from './config/index.js';
 import type { Dialplan, EngineFlags } from './config/index.js';
 import { FileEventLog } from './events/index.js';
 import type { Logger, Registry } from './observability/index.js';
-import { systemClock } from './shared/index.js';
+import { LinegateError, systemClock } from './shared/index.js';
 import { batchSrfWrites } from './srf-write-batching.js';
 import { MemoryStore } from './state/index.js';
 import type { EngineHandle } from './engine-thread.js';
@@ -92,8 +93,19 @@ export async function startLineGate(o: LineGateOptions): Promise<RunningLineGate
     onSnapshotError: (err) => log.warn({ err: String(err) }, 'store snapshot failed'),
   });
   await store.start();
-  const events = new FileEventLog({ dir: path.join(varDir, 'events') });
-  await events.start();
+  // The size cap stays FileEventLog's default (1 GiB): the dialplan has no field for it.
+  const eventsDir = path.join(varDir, 'events');
+  const events = new FileEventLog({ dir: eventsDir, ...fileEventLogWarnings(log, eventsDir) });
+  try {
+    await events.start();
+  } catch (err) {
+    await store.close();
+    // Another linegate owns the directory (EVENT_LOG_LOCKED), or its files are damaged: the message names it and the fix.
+    if (!(err instanceof LinegateError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
   let crm: RunningCrm | undefined;
   try {
     crm = await startRunCrm({ dialplan, events, varDir, log, env: o.env ?? process.env, ...(o.registry ? { registry: o.registry } : {}) });

@@ -6,6 +6,8 @@
  * acknowledged counts as undelivered and is read again. That is the redelivery the
  * contract asks for, and it needs no write per read.
  */
+import { readFile } from 'node:fs/promises';
+import { LinegateError } from '../shared/index.js';
 import type { CallEvent } from './call-event.js';
 import type { LogPosition } from './log-segments.js';
 
@@ -71,6 +73,30 @@ export class ConsumerGroup {
     this.advance();
   }
 
+  /**
+   * The log lost every seq below `seq` (trimmed by its size cap): they count as acknowledged
+   * from now on and the reader continues at `seq` if it was behind. Returns how many of them
+   * the group had not acknowledged. Deliveries in flight stay: their consumer may still
+   * acknowledge them, and claimStale can still hand them over (the event is in memory).
+   */
+  skipTo(seq: number): number {
+    if (seq <= this.below) return 0;
+    let acked = 0;
+    for (const s of this.above) {
+      if (s >= seq) continue;
+      this.above.delete(s);
+      acked += 1;
+    }
+    const missed = seq - this.below - acked;
+    this.below = seq;
+    this.advance();
+    if (this.cursorSeq < seq) {
+      this.cursorSeq = seq;
+      this.cursor = undefined;
+    }
+    return missed;
+  }
+
   /** Events below `nextSeq` not acknowledged. */
   unacked(nextSeq: number): number {
     return Math.max(0, nextSeq - this.below - this.above.size);
@@ -90,6 +116,38 @@ export class ConsumerGroup {
   private advance(): void {
     while (this.above.delete(this.below)) this.below += 1;
   }
+}
+
+/**
+ * How many seqs in [from, to) at least one of `groups` has not acknowledged (each counted
+ * once). Below the lowest watermark every group has acknowledged; above it, the group with
+ * that watermark has acknowledged only the seqs in its set, so only those need a look at
+ * the others: the cost follows the acknowledged-out-of-order sets, not the range.
+ */
+export function unacknowledgedIn(groups: readonly ConsumerGroup[], from: number, to: number): number {
+  const lowest = groups.reduce<ConsumerGroup | undefined>((low, g) => (low === undefined || g.ackedBelow < low.ackedBelow ? g : low), undefined);
+  if (!lowest) return 0;
+  const start = Math.max(from, lowest.ackedBelow);
+  if (start >= to) return 0;
+  let ackedByAll = 0;
+  for (const s of lowest.snapshot().acked) if (s >= start && s < to && groups.every((g) => g.isAcked(s))) ackedByAll += 1;
+  return to - start - ackedByAll;
+}
+
+/** The side file's groups; an empty map when there is none yet. */
+export async function loadGroupsFile(path: string): Promise<Map<string, GroupSnapshot>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw e;
+  }
+  const groups = parseGroupsFile(text);
+  if (!groups) {
+    throw new LinegateError('EVENT_LOG_GROUPS_CORRUPT', `${path} is not a consumer-group file this version wrote; move it aside to redeliver every retained event`);
+  }
+  return groups;
 }
 
 /** Reads the side file's content; undefined when it is not what this code writes. */

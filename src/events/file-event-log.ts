@@ -4,20 +4,30 @@
  * appends that arrive while one batch syncs share the next sync (group-commit.ts).
  * Consumer-group acknowledgements live in `groups.json`, replaced atomically and fsync'd
  * before ack() resolves; sealed segments every group has fully acknowledged are deleted.
+ * A size cap (`maxBytes`, log-retention.ts) deletes the oldest sealed segments, acknowledged
+ * or not, once all segments outgrow it; groups behind move on to the first event left, and
+ * what they had not acknowledged is counted (stats, onTrim).
+ * One process owns the directory: start() takes `<dir>/LOCK` (dir-lock.ts) and close()
+ * gives it back; a lock left by a crashed process is taken over.
  *
- * Known limits: one process owns the directory (no lock file yet); with no consumer group
- * ever used, nothing is compacted; after a failed write or fsync the log refuses further
- * appends (the page cache can no longer be trusted), and a restart re-reads what is durable.
+ * Known limits: the cap counts segment bytes only (groups.json and LOCK are small), and the
+ * active segment may pass `segmentBytes` by one append batch before the next one starts;
+ * a trim runs at start and inside the append batch that crossed the cap, so that batch
+ * resolves after the unlinks and a directory fsync; after a failed write, fsync or trim the log refuses
+ * further appends (the page cache can no longer be trusted), and a restart re-reads what
+ * is durable. See dir-lock.ts for what the lock cannot tell apart.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LinegateError, systemClock, type Clock } from '../shared/index.js';
+import { LinegateError, systemClock, writeFileDurably, type Clock } from '../shared/index.js';
 import type { CallEvent } from './call-event.js';
-import { ConsumerGroup, formatGroupsFile, parseGroupsFile, type GroupSnapshot } from './consumer-group.js';
-import { writeFileDurably } from '../shared/index.js';
+import { ConsumerGroup, formatGroupsFile, loadGroupsFile, parseGroupsFile, type GroupSnapshot } from './consumer-group.js';
+import { DirLock } from './dir-lock.js';
 import type { EventLog, EventLogOptions, LoggedEvent } from './event-log.js';
 import { GroupCommit } from './group-commit.js';
-import { encodeFrame, type ScannedLine } from './log-frame.js';
+import { deliverEvents } from './group-reader.js';
+import { encodeFrame } from './log-frame.js';
+import { checkRetention, DEFAULT_MAX_BYTES, DEFAULT_SEGMENT_BYTES, trimToCap, type TrimInfo } from './log-retention.js';
 import { LogSegments } from './log-segments.js';
 import { parseCallEvent } from './parse-call-event.js';
 
@@ -29,6 +39,17 @@ export interface FileEventLogOptions extends EventLogOptions {
   readonly epochNow?: () => number;
   /** A new segment starts once the active one holds this many bytes. Default 16 MiB. */
   readonly segmentBytes?: number;
+  /**
+   * Cap on the durable bytes of all segments (like Redis MAXLEN): past it after an append
+   * batch, the oldest sealed segments are deleted even if groups have not acknowledged
+   * them. At least 2 × segmentBytes (else the constructor throws EVENT_LOG_MAX_BYTES_TOO_SMALL).
+   * Default 1 GiB. Size it above the largest backlog you accept.
+   */
+  readonly maxBytes?: number;
+  /** Told what each trim deleted (log a warning when `unacknowledged` > 0). Must not throw. */
+  readonly onTrim?: (info: TrimInfo) => void;
+  /** Told the pid named by a stale lock (its process is gone) that start() took over. */
+  readonly onStaleLock?: (pid: number) => void;
   /** Told how many bytes of a torn last record were cut off at start. */
   readonly onTornTail?: (bytes: number) => void;
 }
@@ -41,6 +62,10 @@ export interface FileEventLogStats {
   readonly corruptLines: number;
   readonly lostEvents: number;
   readonly unreadableEvents: number;
+  /** Segments deleted by the size cap (not by compaction). */
+  readonly trimmedSegments: number;
+  /** Events the cap deleted while an existing group had not acknowledged them (log-retention.ts). */
+  readonly trimmedEvents: number;
 }
 
 const GROUPS_FILE = 'groups.json';
@@ -49,7 +74,9 @@ export class FileEventLog implements EventLog {
   private readonly clock: Clock;
   private readonly epochNow: () => number;
   private readonly segmentBytes: number;
+  private readonly maxBytes: number;
   private segs: LogSegments | undefined;
+  private lock: DirLock | undefined;
   private readonly groups = new Map<string, ConsumerGroup>();
   private persisted = new Map<string, GroupSnapshot>();
   private readonly appends = new GroupCommit<CallEvent, { id: string }>((events) => this.writeBatch(events));
@@ -60,22 +87,51 @@ export class FileEventLog implements EventLog {
   private readonly waiters = new Set<() => void>();
   private state: 'new' | 'open' | 'failed' | 'closed' = 'new';
   private failure: LinegateError | undefined;
+  private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
-  private counts = { corruptLines: 0, lostEvents: 0, unreadableEvents: 0 };
+  private counts = { corruptLines: 0, lostEvents: 0, unreadableEvents: 0, trimmedSegments: 0, trimmedEvents: 0 };
 
   constructor(private readonly options: FileEventLogOptions) {
     this.clock = options.clock ?? systemClock;
     this.epochNow = options.epochNow ?? Date.now;
-    this.segmentBytes = options.segmentBytes ?? 16 * 1024 * 1024;
+    this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    checkRetention(this.maxBytes, this.segmentBytes);
   }
 
-  async start(): Promise<void> {
+  /** Takes the directory's lock (EVENT_LOG_LOCKED while another live process has it), then opens the log. */
+  start(): Promise<void> {
+    this.starting ??= this.openDir().catch((e: unknown) => {
+      this.starting = undefined; // a later start() may try again (the other owner may have stopped)
+      throw e;
+    });
+    return this.starting;
+  }
+
+  private async openDir(): Promise<void> {
     if (this.state !== 'new') return;
-    await mkdir(this.options.dir, { recursive: true });
-    this.persisted = await loadGroups(join(this.options.dir, GROUPS_FILE));
-    this.segs = await LogSegments.open(this.options.dir, (bytes) => this.options.onTornTail?.(bytes));
-    for (const [name, snap] of this.persisted) this.groups.set(name, new ConsumerGroup(snap, this.segs.firstSeq, this.segs.nextSeq));
+    const { dir } = this.options;
+    await mkdir(dir, { recursive: true });
+    const lock = await DirLock.acquire(dir, { epochNow: this.epochNow, ...(this.options.onStaleLock ? { onStale: this.options.onStaleLock } : {}) });
+    let segs: LogSegments;
+    try {
+      this.persisted = await loadGroupsFile(join(dir, GROUPS_FILE));
+      segs = await LogSegments.open(dir, (bytes) => this.options.onTornTail?.(bytes));
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
+    if (this.state !== 'new') {
+      // destroy() came while starting: give everything back.
+      await segs.close();
+      return lock.release();
+    }
+    [this.segs, this.lock] = [segs, lock];
+    for (const [name, snap] of this.persisted) this.groups.set(name, new ConsumerGroup(snap, segs.firstSeq, segs.nextSeq));
     this.state = 'open';
+    // The cap applies at start too: a process that only reads (`linegate crm-worker` draining
+    // a log left behind) never appends, and a cap lowered since the last run takes effect now.
+    await this.trim(segs);
   }
 
   append(event: CallEvent): Promise<{ id: string }> {
@@ -89,7 +145,10 @@ export class FileEventLog implements EventLog {
     const g = this.group(group, consumer);
     const deadline = this.clock.now() + Math.max(0, blockMs);
     for (;;) {
-      const out = await g.exclusive(() => this.deliver(g, consumer, max));
+      const out = await g.exclusive(async () => {
+        if (!this.segs || this.state === 'closed') return [];
+        return deliverEvents(this.segs, g, consumer, max, { counts: this.counts, now: () => this.clock.now(), onUnreadable: this.options.onUnreadable });
+      });
       const left = deadline - this.clock.now();
       if (out.length > 0 || left <= 0 || this.state !== 'open') return out;
       await this.waitForAppend(left);
@@ -147,10 +206,14 @@ export class FileEventLog implements EventLog {
     this.state = 'closed';
     this.appends.rejectQueued(err);
     this.wake();
-    this.closing ??= (this.segs?.close() ?? Promise.resolve()).catch(() => undefined);
+    this.closing ??= (async () => {
+      await this.segs?.close().catch(() => undefined);
+      await this.lock?.release().catch(() => undefined);
+    })();
   }
 
   private async shutdown(): Promise<void> {
+    await this.starting?.catch(() => undefined);
     if (this.state === 'new') {
       this.state = 'closed';
       return;
@@ -159,7 +222,11 @@ export class FileEventLog implements EventLog {
     this.wake();
     await this.appends.idle();
     await this.ackWrites.idle();
-    await this.segs?.close();
+    try {
+      await this.segs?.close();
+    } finally {
+      await this.lock?.release();
+    }
   }
 
   private async writeBatch(events: readonly CallEvent[]): Promise<Array<{ id: string }>> {
@@ -170,61 +237,38 @@ export class FileEventLog implements EventLog {
     try {
       await segs.appendBatch(frames, this.segmentBytes);
     } catch (cause) {
-      this.state = 'failed';
-      this.failure = new LinegateError('EVENT_LOG_FAILED', `event log write failed in ${this.options.dir}`, { cause });
-      this.appends.rejectQueued(this.failure);
-      throw this.failure;
+      throw this.fail('write', cause);
     }
+    await this.trim(segs);
     this.wake();
     return events.map((_, i) => ({ id: String(first + i) }));
   }
 
-  /** Moves the group's reader forward, returning up to `max` events it had not delivered. */
-  private async deliver(g: ConsumerGroup, consumer: string, max: number): Promise<LoggedEvent[]> {
-    const segs = this.segs;
-    const out: LoggedEvent[] = [];
-    if (!segs || this.state === 'closed') return out;
-    let cursor = g.cursor ?? (await segs.locate(g.cursorSeq));
-    while (out.length < max && g.cursorSeq < segs.nextSeq) {
-      const chunk = await segs.read(cursor);
-      let stopAt: number | undefined;
-      for (const line of chunk.lines) {
-        if (out.length >= max) {
-          stopAt = line.start;
-          break;
-        }
-        this.take(g, line, consumer, out);
-      }
-      const moved = stopAt !== undefined || chunk.lines.length > 0 || chunk.next.segment !== cursor.segment || chunk.next.offset !== cursor.offset;
-      cursor = stopAt === undefined ? chunk.next : { segment: chunk.segment, offset: stopAt };
-      if (!moved) break;
+  /**
+   * Applies the size cap. Only sealed segments go, and this batch is all in the active one,
+   * so no event whose append has not resolved is ever deleted. This batch is durable
+   * whatever happens here: a failed unlink fails the log for later appends only.
+   */
+  private async trim(segs: LogSegments): Promise<void> {
+    let info: TrimInfo | undefined;
+    try {
+      info = await trimToCap(segs, this.groups.values(), this.maxBytes);
+    } catch (cause) {
+      this.fail('trim', cause);
+      return;
     }
-    g.cursor = cursor;
-    return out;
+    if (!info) return;
+    this.counts.trimmedSegments += info.segments;
+    this.counts.trimmedEvents += info.unacknowledged;
+    this.options.onTrim?.(info);
   }
 
-  private take(g: ConsumerGroup, line: ScannedLine, consumer: string, out: LoggedEvent[]): void {
-    if (!line.ok) {
-      this.counts.corruptLines += 1;
-      return;
-    }
-    const { seq, t, e } = line.frame;
-    if (seq < g.cursorSeq) return;
-    for (let lost = g.cursorSeq; lost < seq; lost++) {
-      this.counts.lostEvents += 1;
-      g.markAcked(lost);
-    }
-    g.cursorSeq = seq + 1;
-    if (g.isAcked(seq)) return;
-    const parsed = parseCallEvent(e);
-    if (!parsed.ok) {
-      this.counts.unreadableEvents += 1;
-      g.markAcked(seq);
-      this.options.onUnreadable?.({ id: String(seq), reason: parsed.error });
-      return;
-    }
-    g.inFlight.set(seq, { seq, t, event: parsed.event, consumer, deliveredAt: this.clock.now() });
-    out.push({ id: String(seq), event: parsed.event });
+  /** After a failed write, fsync or trim, nothing more is appended: the page cache can no longer be trusted. */
+  private fail(what: 'write' | 'trim', cause: unknown): LinegateError {
+    this.state = 'failed';
+    this.failure = new LinegateError('EVENT_LOG_FAILED', `event log ${what} failed in ${this.options.dir}`, { cause });
+    this.appends.rejectQueued(this.failure);
+    return this.failure;
   }
 
   /** Writes every group's acknowledgements, then deletes segments all of them are done with. */
@@ -281,19 +325,4 @@ export class FileEventLog implements EventLog {
   private wake(): void {
     for (const w of [...this.waiters]) w();
   }
-}
-
-async function loadGroups(path: string): Promise<Map<string, GroupSnapshot>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    throw e;
-  }
-  const groups = parseGroupsFile(text);
-  if (!groups) {
-    throw new LinegateError('EVENT_LOG_GROUPS_CORRUPT', `${path} is not a consumer-group file this version wrote; move it aside to redeliver every retained event`);
-  }
-  return groups;
 }

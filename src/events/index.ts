@@ -29,5 +29,6 @@ export type { CallEventErrorCode, CallEventParseResult } from './parse-call-even
 export type { EventLog, EventLogOptions, LoggedEvent, UnreadableEntry } from './event-log.js';
 export { FileEventLog } from './file-event-log.js';
 export type { FileEventLogOptions, FileEventLogStats } from './file-event-log.js';
+export type { TrimInfo } from './log-retention.js';
 export { RedisEventLog } from './redis-event-log.js';
 export type { RedisEventLogOptions } from './redis-event-log.js';

@@ -1,7 +1,8 @@
 /**
  * The segment files of the file event log: `segment-<first seq, 20 digits>.log` in one
  * directory. Only the last segment is appended to; older ones are sealed and are deleted
- * whole once every consumer group has acknowledged all they hold (compaction).
+ * whole once every consumer group has acknowledged all they hold (compaction), or, oldest
+ * first, when all segments together outgrow the log's size cap (trimming).
  *
  * `size` of a segment counts only bytes that were fsync'd, so readers never see an event
  * that a crash could still take back.
@@ -29,6 +30,13 @@ export interface ReadChunk {
   readonly segment: number;
   readonly lines: readonly ScannedLine[];
   readonly next: LogPosition;
+}
+
+/** Segments taken out of the log by detachOverCap: their files, and the seqs [from, to) they held. */
+export interface DetachedSegments {
+  readonly paths: readonly string[];
+  readonly from: number;
+  readonly to: number;
 }
 
 const NAME = /^segment-(\d{20})\.log$/;
@@ -82,6 +90,11 @@ export class LogSegments {
 
   get segmentCount(): number {
     return this.segments.length;
+  }
+
+  /** Durable bytes of all segments. */
+  get totalBytes(): number {
+    return this.segments.reduce((sum, s) => sum + s.size, 0);
   }
 
   /**
@@ -157,6 +170,30 @@ export class LogSegments {
     return n;
   }
 
+  /**
+   * Takes the oldest sealed segments, acknowledged or not, out of the log while all
+   * segments together hold more than `maxBytes`; the active one always stays. Synchronous,
+   * so the caller can move readers past them before any file goes: readers no longer find
+   * them (a position in one falls back to the first segment left). removeDetached deletes
+   * the files. Undefined when nothing had to go.
+   */
+  detachOverCap(maxBytes: number): DetachedSegments | undefined {
+    const gone: Segment[] = [];
+    let total = this.totalBytes;
+    while (this.segments.length > 1 && total > maxBytes) {
+      const seg = this.segments.shift() as Segment;
+      total -= seg.size;
+      gone.push(seg);
+    }
+    const first = gone[0];
+    return first && { paths: gone.map((g) => g.path), from: first.startSeq, to: this.firstSeq };
+  }
+
+  async removeDetached(detached: DetachedSegments): Promise<void> {
+    for (const path of detached.paths) await unlink(path).catch(ignoreMissing);
+    await syncDirectory(this.dir);
+  }
+
   async close(): Promise<void> {
     await this.appendFh.close();
   }
@@ -228,6 +265,10 @@ async function fileSize(path: string): Promise<number> {
   } finally {
     await fh.close();
   }
+}
+
+function ignoreMissing(e: unknown): void {
+  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
 }
 
 function shift(lines: readonly ScannedLine[], by: number): ScannedLine[] {

@@ -22,6 +22,11 @@ import type { CrmAuthSettings, CrmConfigError, CrmConfigResult, CrmEventSettings
 export const CRM_CONFIG_ENV = 'LINEGATE_CRM_CONFIG';
 export const PRODUCTION_LOGIN = 'https://login.salesforce.com';
 export const SANDBOX_LOGIN = 'https://test.salesforce.com';
+/**
+ * events.maxBytes when the file is silent: 1 GiB, FileEventLog's own default. Not a schema
+ * default, so that a redis config that names it can be told it is unused.
+ */
+export const DEFAULT_EVENT_LOG_MAX_BYTES = 1024 ** 3;
 
 export interface CrmLoadOptions {
   /** Where `{ env: NAME }` secrets are read from. */
@@ -173,9 +178,10 @@ function buildEvents(raw: RawCrmConfig, env: EnvMap, issues: Issues): CrmEventSe
   const e = raw.events;
   if (e.backend === 'file') {
     if (e.redisUrl !== undefined) issues.add(['events', 'redisUrl'], 'redisUrl is only used with backend: redis', 'remove it, or write backend: redis');
-    return { backend: 'file', dir: e.dir ?? join(raw.dataDir, 'events'), claimMinIdleMs: e.claimMinIdleMs };
+    return { backend: 'file', dir: e.dir ?? join(raw.dataDir, 'events'), maxBytes: e.maxBytes ?? DEFAULT_EVENT_LOG_MAX_BYTES, claimMinIdleMs: e.claimMinIdleMs };
   }
   if (e.dir !== undefined) issues.add(['events', 'dir'], 'dir is only used with backend: file', 'remove it, or write backend: file');
+  if (e.maxBytes !== undefined) issues.add(['events', 'maxBytes'], 'maxBytes is only used with backend: file', 'remove it (the Redis stream is capped by its MAXLEN), or write backend: file');
   if (e.redisUrl === undefined) {
     issues.add(['events', 'redisUrl'], 'backend redis needs redisUrl', 'add redisUrl: redis://HOST:6379 (or { env: NAME } when it holds a password)');
     return undefined;

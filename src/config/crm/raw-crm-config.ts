@@ -42,5 +42,5 @@ export interface RawCrmConfig {
     webhookUrl?: string;
     smtp?: { host: string; port: number; security: 'starttls' | 'tls' | 'none'; username?: string; password?: RawSecretRef; from: string; to: string[] };
   };
-  events: { backend: 'file' | 'redis'; dir?: string; redisUrl?: string | RawSecretRef; stream: string; claimMinIdleMs: number };
+  events: { backend: 'file' | 'redis'; dir?: string; maxBytes?: number; redisUrl?: string | RawSecretRef; stream: string; claimMinIdleMs: number };
 }

@@ -75,7 +75,8 @@ export interface CrmSmtpSettings {
 }
 
 export type CrmEventSettings =
-  | { readonly backend: 'file'; readonly dir: string; readonly claimMinIdleMs: number }
+  /** file: `maxBytes` caps the log's segments on disk (FileEventLogOptions.maxBytes). */
+  | { readonly backend: 'file'; readonly dir: string; readonly maxBytes: number; readonly claimMinIdleMs: number }
   | { readonly backend: 'redis'; readonly redisUrl: Secret; readonly stream: string; readonly claimMinIdleMs: number };
 
 /** One mistake in the file, with the fix (the same shape as a dialplan's). */

@@ -45,7 +45,7 @@ describe('CRM worker config', () => {
     assert.deepEqual(s.unknownCallers, { mode: 'contact', accountName: 'Unknown Callers', emailDomain: 'unknown.invalid', leadCompany: undefined });
     assert.deepEqual(s.batch, { maxRecords: 200, maxWaitMs: 1000 });
     assert.equal(s.governor.maxShare, 0.8);
-    assert.deepEqual(s.events, { backend: 'file', dir: 'var/events', claimMinIdleMs: 60000 });
+    assert.deepEqual(s.events, { backend: 'file', dir: 'var/events', maxBytes: 1024 ** 3, claimMinIdleMs: 60000 });
     assert.equal(s.deadLetters.dir, 'var/crm');
     assert.ok(Object.isFrozen(s) && Object.isFrozen(s.salesforce.auth) && Object.isFrozen(s.lookup.extraPhoneFields));
     assert.equal(s.salesforce.auth.kind === 'password' && s.salesforce.auth.password.reveal(), 'pw');
@@ -111,6 +111,18 @@ externalIdField: Call_Key
     assert.match(cross, /salesforce\.myDomain: sandbox and myDomain are both given — fix: keep one/);
     assert.match(cross, /salesforce\.auth\.securityToken: environment variable UNSET_VAR is not set/);
     assert.match(cross, /events\.redisUrl: backend redis needs redisUrl/);
+  });
+
+  it('events.maxBytes caps the file log: a whole number from 64 MiB, and only with backend file', () => {
+    const withMax = (v: string, backend = 'file'): string => `${PASSWORD}events:\n  backend: ${backend}\n  maxBytes: ${v}\n${backend === 'redis' ? '  redisUrl: redis://10.0.0.5:6379\n' : ''}`;
+    const s = ok(withMax('268435456'));
+    assert.equal(s.events.backend === 'file' && s.events.maxBytes, 268435456);
+    const least = ok(withMax(String(64 * 1024 * 1024))).events;
+    assert.equal(least.backend === 'file' && least.maxBytes, 67108864);
+    assert.match(errors(withMax('1000000')), /^crm\.yaml: events\.maxBytes: 1000000 is below the minimum 67108864 — fix: use a value from 67108864 to \d+$/m);
+    assert.match(errors(withMax('268435456.5')), /^crm\.yaml: events\.maxBytes: 268435456\.5 is not a whole number — fix: write a whole number, e\.g\. maxBytes: 1073741824; file: cap on the log's size on disk/m);
+    assert.match(errors(withMax('1GiB')), /^crm\.yaml: events\.maxBytes: "1GiB" is not a whole number — fix: .*Default 1073741824 \(1 GiB\)/m);
+    assert.match(errors(withMax('268435456', 'redis')), /^crm\.yaml: events\.maxBytes: maxBytes is only used with backend: file — fix: remove it/m);
   });
 
   it('a jwt without its key, a password login without its token', () => {

@@ -33,7 +33,9 @@ export type EndReason =
   | 'unreachable'
   | 'caller-cancelled'
   // an answered call ended by the system
-  | 'max-duration';
+  | 'max-duration'
+  // a step of connecting the call failed inside linegate (not a party's answer)
+  | 'internal-error';
 
 /** Who rings or answered: one of the user's devices, or a number (extra ring-plan number, forward, trunk). */
 export type Party = { kind: 'device'; deviceId: string } | { kind: 'target'; target: string };

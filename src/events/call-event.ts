@@ -67,6 +67,7 @@ export const END_REASONS = [
   'unreachable',
   'caller-cancelled',
   'max-duration',
+  'internal-error',
 ] as const;
 export type EndReason = (typeof END_REASONS)[number];
 

@@ -2,7 +2,8 @@
  * Click-to-call end to end through the control API (RFC 3725 §4.1 flow I): the HTTP
  * request rings alice's device (sipp UAS), which answers with an offer; the destination
  * (sipp as the trunk) gets that offer and answers; the device gets the answer in its ACK.
- * Notes added over the API during and after the call continue the call's event seq.
+ * Notes added over the API during and after the call continue the call's event seq. A device
+ * whose 200 has no Contact cannot be connected: the stored call.ended says internal-error.
  *
  * Run:  npx mocha --no-config --node-option import=tsx --extension ts --timeout 30000 test/integration/b2bua-click-to-call.test.ts
  */
@@ -100,6 +101,33 @@ describe('b2bua: click-to-call through the control API', function () {
     assert.equal(summary['status'], 'answered');
     assert.equal(summary['hasNotes'], true);
     assert.equal(summary['opportunityId'], 'opp-42');
+  });
+
+  it('the legs cannot be connected (the device\'s 200 has no Contact): the destination gets BYE, call.ended says internal-error', async () => {
+    // A real failure, not a mock: srf ACKs the device with the destination's answer, then
+    // refuses to make a dialog without a Contact, so ClickToCallSession's ack() rejects.
+    const destination = await bed().sipp({ scenario: 'uas-answer-expect-bye.xml' });
+    const { sb, server } = await start(destination.port);
+    const device = await bed().sipp({ scenario: 'b2bua-uas-device-click-to-call-200-without-contact.xml' });
+    sb.registrar.add('alice', device.port, 'desk');
+
+    const started = await api(server, 'POST', '/click-to-call', { userId: 'alice', destination: '+14155550123' });
+    assert.equal(started.status, 202, JSON.stringify(started.json));
+    const callId = String(started.json['callId']);
+    await passes(device);
+    await passes(destination); // its scenario ends with the BYE it expects
+    await until(() => sb.shell.activeCalls() === 0 && sb.events.ofCall(callId).some((e) => e.type === 'call.ended'), 5000, 'call.ended');
+
+    // The events went through parseCallEvent (b2bua-bed.ts MemoryEvents), which drops a reason it does not know.
+    const events = sb.events.ofCall(callId);
+    assert.deepEqual(events.map((e) => e.type), ['call.started', 'call.ringing', 'call.ended'], JSON.stringify(events));
+    const ended = events[2]!;
+    assert.ok(ended.type === 'call.ended', JSON.stringify(ended));
+    assert.deepEqual(
+      { disposition: ended.disposition, hungUpBy: ended.hungUpBy, sipStatus: ended.sipStatus, reason: ended.reason, durationS: ended.durationS },
+      { disposition: 'failed', hungUpBy: 'system', sipStatus: 500, reason: 'internal-error', durationS: 0 },
+    );
+    assert.equal((await sb.store.getCounter('calls.user', 'alice')).value, 0);
   });
 
   it('no registered device: the API answers 502 CALL_CONTROL_FAILED and no call is logged', async () => {

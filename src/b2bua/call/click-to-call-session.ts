@@ -54,7 +54,8 @@ export interface ClickToCallDeps {
   onSettled: (session: ClickToCallSession) => void;
 }
 
-type Phase = 'devices' | 'destination' | 'bridged' | 'ended';
+/** `connecting`: the destination answered; the device's ACK with that answer is on its way. */
+type Phase = 'devices' | 'destination' | 'connecting' | 'bridged' | 'ended';
 
 /** An INVITE we sent: CANCEL waits for srf's cbRequest when asked for earlier. */
 interface Outgoing {
@@ -133,20 +134,31 @@ export class ClickToCallSession {
     }
   }
 
+  /**
+   * The destination's answer goes to the device in the ACK (flow I step 3). When that fails
+   * (srf refuses to make the device's dialog, e.g. its 200 had no Contact), nothing connects
+   * the two: the destination gets BYE and the call ends by the system with `internal-error`.
+   */
   private async onDestinationAnswer(r: ShellDialog | OfferlessAnswer, uri: string): Promise<void> {
     if (isOfferlessAnswer(r) || this.phase !== 'destination' || !this.answer) return void r.destroy().catch(() => undefined);
-    this.phase = 'bridged';
+    this.phase = 'connecting';
     this.b = r;
     this.cancelAll(this.destLegs, REASON_COMPLETED_ELSEWHERE);
     this.disarm();
+    let a: ShellDialog;
     try {
-      this.a = await this.answer.ack(r.remote.sdp);
+      a = await this.answer.ack(r.remote.sdp);
     } catch (err) {
-      this.deps.log.warn({ err: String(err) }, 'click-to-call: the device leg could not be confirmed');
+      this.deps.log.warn({ err: String(err), callId: this.callId }, 'click-to-call: the device leg could not be confirmed');
+      if (this.phase !== 'connecting') return; // already ended, and the destination hung up then
       void r.destroy().catch(() => undefined);
-      return this.end('failed', 'system', 500);
+      return this.end('failed', 'system', 500, 'internal-error');
     }
-    this.onBridged(this.a, r, uri);
+    // Ended while the ACK was on its way (a forced drain): the device's dialog came too late.
+    if (this.phase !== 'connecting') return void a.destroy().catch(() => undefined);
+    this.phase = 'bridged';
+    this.a = a;
+    this.onBridged(a, r, uri);
   }
 
   private onBridged(a: ShellDialog, b: ShellDialog, uri: string): void {
@@ -173,7 +185,8 @@ export class ClickToCallSession {
     if (this.phase === 'bridged') return this.end('answered', by, undefined, why);
     this.cancelAll(this.deviceLegs);
     this.cancelAll(this.destLegs);
-    void this.answer?.destroy().catch(() => undefined);
+    // While connecting, the device's ACK is already on its way: its dialog is hung up once it resolves.
+    if (this.phase !== 'connecting') void this.answer?.destroy().catch(() => undefined);
     // Before the destination answered, the user's own device hanging up is the caller giving up.
     this.end('failed', by, 503, why ?? (by === 'caller' ? 'caller-cancelled' : undefined));
   }

@@ -41,7 +41,7 @@ export function policyFor(dialplan: Dialplan, draining: boolean, voicemailUri: s
     draining,
     retryAfterS: RETRY_AFTER_S,
     numbering: numberingFor(dialplan.defaultCountry),
-    ringing: { defaultTargetTimeoutS: 20, confirmTimeoutS: dialplan.ringing.confirmTimeoutS },
+    ringing: { defaultTargetTimeoutS: dialplan.ringing.defaultTargetTimeoutS, confirmTimeoutS: dialplan.ringing.confirmTimeoutS },
   };
   if (overloaded) policy.overloaded = { retryAfterS: dialplan.overload.retryAfterS };
   return policy;
@@ -86,15 +86,24 @@ export function withSettings(user: LineUser, settings: JsonObject | undefined): 
 function ringPlanOf(user: User): RingPlan {
   const targets: Target[] = user.ringPlan.targets.map((t) =>
     t.type === 'Devices'
-      ? { kind: 'devices', timeoutS: t.timeoutS }
+      ? devicesTarget(t.timeoutS)
       : numberTarget(t.number, t.timeoutS, t.confirm, t.confirmTimeoutS),
   );
   return { strategy: user.ringPlan.strategy, targets, overallTimeoutS: user.ringPlan.timeoutS };
 }
 
-/** The core's number target; confirmTimeoutS only when the target sets its own press-1 window. */
-function numberTarget(number: string, timeoutS: number, confirm: boolean, confirmTimeoutS: number | undefined): Target {
-  const target: Target = { kind: 'number', number, timeoutS, confirm };
+/**
+ * The core's targets. A time the target does not set is left out: a sequential plan's
+ * target then rings Policy.ringing.defaultTargetTimeoutS (the dialplan's
+ * ringing.defaultTargetTimeoutS); confirmTimeoutS likewise falls back to the policy's.
+ */
+function devicesTarget(timeoutS: number | undefined): Target {
+  return timeoutS === undefined ? { kind: 'devices' } : { kind: 'devices', timeoutS };
+}
+
+function numberTarget(number: string, timeoutS: number | undefined, confirm: boolean, confirmTimeoutS: number | undefined): Target {
+  const target: Target = { kind: 'number', number, confirm };
+  if (timeoutS !== undefined) target.timeoutS = timeoutS;
   if (confirmTimeoutS !== undefined) target.confirmTimeoutS = confirmTimeoutS;
   return target;
 }
@@ -189,7 +198,7 @@ export function withEffectiveSettings(user: LineUser, eff: EffectiveSettings): L
       overallTimeoutS: eff.ringPlan.timeoutS,
       targets: eff.ringPlan.targets.map((t): Target =>
         t.to === 'devices'
-          ? { kind: 'devices', timeoutS: t.timeoutS }
+          ? devicesTarget(t.timeoutS)
           : numberTarget(t.to, t.timeoutS, t.confirm !== false, typeof t.confirm === 'object' ? t.confirm.timeoutS : undefined)),
     },
   };

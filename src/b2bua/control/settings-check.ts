@@ -67,6 +67,8 @@ export class SettingsChecker {
       voicemail: { serviceUri: 'sip:voicemail@probe.invalid' },
       trunks: [{ name: 'probe', outbound: { uri: 'sip:probe.invalid' } }],
       emergency: { numbers: dp.emergency.numbers, trunk: 'probe' },
+      // A sequential plan is checked with the ring time its untimed targets will really have.
+      ringing: { ...dp.ringing },
       users: [entry],
     };
   }

@@ -33,7 +33,11 @@ export type ConfirmSetting = boolean | { readonly timeoutS: number };
 export interface RingTargetSettings {
   /** `devices` or an E.164 number. */
   readonly to: string;
-  readonly timeoutS: number;
+  /**
+   * Absent only on a sequential plan's target that gives no time of its own: it rings the
+   * dialplan's ringing.defaultTargetTimeoutS, as the dialplan says it at call time.
+   */
+  readonly timeoutS?: number;
   readonly confirm: ConfirmSetting;
 }
 
@@ -114,8 +118,13 @@ function dialplanRingPlan(user: User): RingPlanSettings {
   return {
     strategy,
     timeoutS,
-    targets: targets.map((t) => (t.type === 'Devices' ? { to: 'devices', timeoutS: t.timeoutS, confirm: false } : { to: t.number, timeoutS: t.timeoutS, confirm: confirmSetting(t.confirm, t.confirmTimeoutS) })),
+    targets: targets.map((t) => targetSetting(t.type === 'Devices' ? 'devices' : t.number, t.timeoutS, t.type === 'Devices' ? false : confirmSetting(t.confirm, t.confirmTimeoutS))),
   };
+}
+
+/** Without a key for a time the target does not give, so the view reads as the dialplan is written. */
+function targetSetting(to: string, timeoutS: number | undefined, confirm: ConfirmSetting): RingTargetSettings {
+  return timeoutS === undefined ? { to, confirm } : { to, timeoutS, confirm };
 }
 
 /** A target's own window is kept in the dialplan's form, so a GET can be PUT back unchanged. */
@@ -153,7 +162,7 @@ function isRingPlan(x: unknown): x is RingPlanSettings {
     (x['strategy'] === 'simultaneous' || x['strategy'] === 'sequential') &&
     typeof x['timeoutS'] === 'number' &&
     Array.isArray(x['targets']) &&
-    x['targets'].every((t) => isObj(t) && typeof t['to'] === 'string' && typeof t['timeoutS'] === 'number' && isConfirm(t['confirm']))
+    x['targets'].every((t) => isObj(t) && typeof t['to'] === 'string' && (t['timeoutS'] === undefined || typeof t['timeoutS'] === 'number') && isConfirm(t['confirm']))
   );
 }
 

@@ -26,6 +26,7 @@ export function buildDialplan(raw: RawDialplan, file: string, env: EnvMap, issue
     hasVoicemailService: raw.voicemail !== undefined,
     defaultAddress: emergency.defaultAddress,
     emergencyNumbers: raw.emergency.numbers,
+    defaultTargetTimeoutS: raw.ringing.defaultTargetTimeoutS,
   });
   const token = raw.controlApi && resolveSecret(raw.controlApi.token, ['controlApi', 'token'], env, issues, TOKEN_RULE);
   return {

@@ -14,13 +14,20 @@ export interface RingPlanContext {
   /** The user's own business number, to catch a plan or rule that rings the user again. */
   readonly ownNumber: E164 | undefined;
   readonly hasVoicemail: boolean;
+  /** ringing.defaultTargetTimeoutS: how long a sequential plan's target without timeoutS rings. */
+  readonly defaultTargetTimeoutS: number;
 }
+
+/** Forwarding rules need all of it but the ring time. */
+export type ForwardingContext = Omit<RingPlanContext, 'defaultTargetTimeoutS'>;
 
 export function buildRingPlan(raw: RawUser['ringPlan'], path: Path, ctx: RingPlanContext): RingPlan {
   const targets: RingTarget[] = [];
   raw.targets.forEach((target, i) => {
     const at = [...path, 'targets', i];
-    const timeoutS = target.timeoutS ?? raw.timeoutS;
+    // A sequential target without its own time stays undefined: it rings
+    // ringing.defaultTargetTimeoutS, read at call time (types.ts RingTarget).
+    const timeoutS = target.timeoutS ?? (raw.strategy === 'sequential' ? undefined : raw.timeoutS);
     if (target.to === 'devices') {
       if (target.confirm !== false) ctx.issues.add([...at, 'confirm'], 'confirm applies to phone numbers, not to the user\'s own devices', 'remove confirm from this target');
       targets.push({ type: 'Devices', timeoutS });
@@ -35,24 +42,28 @@ export function buildRingPlan(raw: RawUser['ringPlan'], path: Path, ctx: RingPla
     const confirmTimeoutS = typeof target.confirm === 'object' ? target.confirm.timeoutS : undefined;
     targets.push({ type: 'Number', number, timeoutS, confirm: target.confirm !== false, confirmTimeoutS });
   });
-  if (raw.strategy === 'sequential') checkSequentialTimes(targets, raw.timeoutS, path, ctx.issues);
+  if (raw.strategy === 'sequential') checkSequentialTimes(targets, raw.timeoutS, path, ctx);
   return { strategy: raw.strategy, timeoutS: raw.timeoutS, targets };
 }
 
 /** RFC-free but real: in a sequential plan a target starting after the overall timeout never rings. */
-function checkSequentialTimes(targets: readonly RingTarget[], overallS: number, path: Path, issues: Issues): void {
+function checkSequentialTimes(targets: readonly RingTarget[], overallS: number, path: Path, ctx: RingPlanContext): void {
   let startS = 0;
+  let defaulted = false;
   targets.forEach((target, i) => {
     if (startS >= overallS) {
-      issues.add([...path, 'targets', i], `never rings: the targets before it ring for ${startS} s and ringPlan.timeoutS is ${overallS}`, 'raise ringPlan.timeoutS, shorten the earlier targets\' timeoutS, or remove this target');
+      // Say where a time nobody wrote in the plan comes from.
+      const from = defaulted ? ` (a target without timeoutS rings ringing.defaultTargetTimeoutS, ${ctx.defaultTargetTimeoutS} s)` : '';
+      ctx.issues.add([...path, 'targets', i], `never rings: the targets before it ring for ${startS} s${from} and ringPlan.timeoutS is ${overallS}`, 'raise ringPlan.timeoutS, shorten the earlier targets\' timeoutS, or remove this target');
     }
-    startS += target.timeoutS;
+    defaulted ||= target.timeoutS === undefined;
+    startS += target.timeoutS ?? ctx.defaultTargetTimeoutS;
   });
 }
 
 const RULES = ['always', 'busy', 'noAnswer', 'unreachable'] as const;
 
-export function buildForwarding(raw: RawUser['forwarding'], path: Path, ctx: RingPlanContext): Forwarding {
+export function buildForwarding(raw: RawUser['forwarding'], path: Path, ctx: ForwardingContext): Forwarding {
   const forwarding: Record<(typeof RULES)[number], ForwardDestination | undefined> = { always: undefined, busy: undefined, noAnswer: undefined, unreachable: undefined };
   for (const rule of RULES) {
     const to = raw[rule];
@@ -61,7 +72,7 @@ export function buildForwarding(raw: RawUser['forwarding'], path: Path, ctx: Rin
   return forwarding;
 }
 
-function buildDestination(to: string, path: Path, ctx: RingPlanContext): ForwardDestination | undefined {
+function buildDestination(to: string, path: Path, ctx: ForwardingContext): ForwardDestination | undefined {
   if (to === 'voicemail') {
     if (!ctx.hasVoicemail) ctx.issues.add(path, 'forwards to voicemail, but this user has no voicemail box', 'set voicemail: { enabled: true, pin: { env: NAME } } for this user, or forward to a number');
     return { type: 'Voicemail' };

@@ -20,6 +20,8 @@ export interface UserContext {
   readonly hasVoicemailService: boolean;
   readonly defaultAddress: CivicAddress | undefined;
   readonly emergencyNumbers: readonly string[];
+  /** ringing.defaultTargetTimeoutS, for the sequential ring-plan check. */
+  readonly defaultTargetTimeoutS: number;
 }
 
 export function buildUsers(raw: readonly RawUser[], ctx: UserContext): User[] {
@@ -41,7 +43,7 @@ function buildUser(raw: RawUser, path: Path, ctx: UserContext): User | undefined
   }
   const password = resolveSecret(raw.sip.password, [...path, 'sip', 'password'], ctx.env, issues, SIP_PASSWORD_RULE);
   const voicemail = buildVoicemail(raw, path, ctx);
-  const planContext = { issues, country: ctx.country, ownNumber: businessNumber, hasVoicemail: voicemail.enabled };
+  const planContext = { issues, country: ctx.country, ownNumber: businessNumber, hasVoicemail: voicemail.enabled, defaultTargetTimeoutS: ctx.defaultTargetTimeoutS };
   const ringPlan = buildRingPlan(raw.ringPlan, [...path, 'ringPlan'], planContext);
   const forwarding = buildForwarding(raw.forwarding, [...path, 'forwarding'], planContext);
   const blockList = {

@@ -16,6 +16,7 @@ import { formatPath, Issues } from './issues.js';
 import type { Path } from './issues.js';
 import { checkNumber, isKnownCountry } from './phone-number.js';
 import type { RawCivicAddress, RawUser } from './raw-dialplan.js';
+import { DIALPLAN_SCHEMA } from './schema-check.js';
 import { checkSipUri } from './sip-uri.js';
 import { parseSipUri } from './sip-uri-parser.js';
 import type { ParsedSipUri } from './sip-uri-parser.js';
@@ -38,6 +39,11 @@ export interface FieldUserContext {
   readonly ownNumber?: E164;
   /** Whether the user has a voicemail box (forwarding to `voicemail` needs one). */
   readonly hasVoicemail: boolean;
+  /**
+   * The dialplan's ringing.defaultTargetTimeoutS (ring plans only: a sequential target
+   * without timeoutS rings that long). Absent: the schema's default.
+   */
+  readonly defaultTargetTimeoutS?: number;
 }
 
 export type RawForwarding = RawUser['forwarding'];
@@ -78,5 +84,12 @@ export function checkForwardingField(raw: RawForwarding, user: FieldUserContext)
 }
 
 export function checkRingPlanField(raw: RawRingPlan, user: FieldUserContext): FieldCheck<RingPlan> {
-  return run((issues) => buildRingPlan(raw, HERE, { issues, country: countryOf(user.defaultCountry), ownNumber: user.ownNumber, hasVoicemail: user.hasVoicemail }));
+  const defaultTargetTimeoutS = user.defaultTargetTimeoutS ?? schemaDefaultTargetTimeoutS();
+  return run((issues) => buildRingPlan(raw, HERE, { issues, country: countryOf(user.defaultCountry), ownNumber: user.ownNumber, hasVoicemail: user.hasVoicemail, defaultTargetTimeoutS }));
+}
+
+/** ringing.defaultTargetTimeoutS's default, read from the schema so it is written once. */
+function schemaDefaultTargetTimeoutS(): number {
+  const ringing = (DIALPLAN_SCHEMA['properties'] as { ringing: { properties: { defaultTargetTimeoutS: { default: number } } } }).ringing;
+  return ringing.properties.defaultTargetTimeoutS.default;
 }

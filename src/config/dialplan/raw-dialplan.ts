@@ -21,6 +21,7 @@ export type RawConfirm = boolean | { timeoutS: number };
 
 export interface RawRingTarget {
   to: string;
+  /** Absent: the plan's timeoutS (simultaneous) or ringing.defaultTargetTimeoutS (sequential). */
   timeoutS?: number;
   confirm: RawConfirm;
 }
@@ -67,7 +68,7 @@ export interface RawDialplan {
   };
   limits: { concurrentCallsPerUser: number; concurrentCallsPerTrunk: number; maxCallDurationS: number };
   overload: { enabled: boolean; enterLagMs: number; leaveLagMs: number; retryAfterS: number };
-  ringing: { confirmTimeoutS: number };
+  ringing: { confirmTimeoutS: number; defaultTargetTimeoutS: number };
   voicemail?: {
     service?: 'internal' | 'external';
     serviceUri?: string;

@@ -72,6 +72,8 @@ export interface OverloadSettings {
 export interface RingingSettings {
   /** Press-1 window of a `confirm: true` target that sets none of its own. */
   readonly confirmTimeoutS: number;
+  /** Ring time of a sequential plan's target that sets none of its own (RingTarget.timeoutS undefined). */
+  readonly defaultTargetTimeoutS: number;
 }
 
 /**
@@ -164,15 +166,17 @@ export interface RingPlan {
 }
 
 /**
- * Each target's timeoutS is resolved (defaults to the plan's timeoutS). A Number target's
+ * A target's timeoutS is how long it rings. Without one of its own, a target of a
+ * simultaneous plan rings for the plan's timeoutS (resolved here); a target of a sequential
+ * plan keeps it undefined, meaning Dialplan.ringing.defaultTargetTimeoutS. A Number target's
  * confirmTimeoutS is its own press-1 window (`confirm: { timeoutS }`), set only with
- * confirm; undefined means Dialplan.ringing.confirmTimeoutS. It is deliberately not
- * resolved here, so that ring plans stored by the control API follow a later change of
- * the dialplan-wide default.
+ * confirm; undefined means Dialplan.ringing.confirmTimeoutS. Neither default is resolved
+ * here, so that ring plans stored by the control API follow a later change of the
+ * dialplan-wide defaults.
  */
 export type RingTarget =
-  | { readonly type: 'Devices'; readonly timeoutS: number }
-  | { readonly type: 'Number'; readonly number: E164; readonly timeoutS: number; readonly confirm: boolean; readonly confirmTimeoutS: number | undefined };
+  | { readonly type: 'Devices'; readonly timeoutS: number | undefined }
+  | { readonly type: 'Number'; readonly number: E164; readonly timeoutS: number | undefined; readonly confirm: boolean; readonly confirmTimeoutS: number | undefined };
 
 export type ForwardDestination = { readonly type: 'Voicemail' } | { readonly type: 'Number'; readonly number: E164 };
 

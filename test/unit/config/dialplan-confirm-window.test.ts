@@ -22,9 +22,9 @@ function numberTarget(target: string, extra = ''): RingTarget | undefined {
 describe('dialplan: the press-1 confirmation window', () => {
   describe('accepted forms', () => {
     it('ringing.confirmTimeoutS defaults to 10 s and takes a value from 3 to 60', () => {
-      assert.deepEqual(loaded(yamlOf()).ringing, { confirmTimeoutS: 10 });
-      assert.deepEqual(loaded(yamlOf({ extra: 'ringing: { confirmTimeoutS: 3 }\n' })).ringing, { confirmTimeoutS: 3 });
-      assert.deepEqual(loaded(yamlOf({ extra: 'ringing:\n  confirmTimeoutS: 60\n' })).ringing, { confirmTimeoutS: 60 });
+      assert.deepEqual(loaded(yamlOf()).ringing, { confirmTimeoutS: 10, defaultTargetTimeoutS: 20 });
+      assert.deepEqual(loaded(yamlOf({ extra: 'ringing: { confirmTimeoutS: 3 }\n' })).ringing, { confirmTimeoutS: 3, defaultTargetTimeoutS: 20 });
+      assert.deepEqual(loaded(yamlOf({ extra: 'ringing:\n  confirmTimeoutS: 60\n' })).ringing, { confirmTimeoutS: 60, defaultTargetTimeoutS: 20 });
     });
 
     it('confirm: true asks for the 1 with no window of its own (the dialplan-wide one applies)', () => {
@@ -114,7 +114,7 @@ describe('dialplan: the press-1 confirmation window', () => {
         `${FILE}: ringing.confirmTimeoutS: 2 is below the minimum 3 — fix: use a value from 3 to 60 (seconds)`,
       ]);
       assert.deepEqual(errorLines(yamlOf({ extra: 'ringing: { confirmTimeout: 9 }\n' })), [
-        `${FILE}: ringing.confirmTimeout: unknown key "confirmTimeout" — fix: did you mean "confirmTimeoutS"? keys allowed here: confirmTimeoutS`,
+        `${FILE}: ringing.confirmTimeout: unknown key "confirmTimeout" — fix: did you mean "confirmTimeoutS"? keys allowed here: confirmTimeoutS, defaultTargetTimeoutS`,
       ]);
     });
 

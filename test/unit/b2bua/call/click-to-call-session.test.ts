@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { CallEventWriter, ClickToCallSession, DESTINATION_RING_CAP_MS } from '../../../../src/b2bua/call/index.js';
-import type { ClickToCallPlan } from '../../../../src/b2bua/call/index.js';
+import type { ClickToCallPlan, ShellDialog } from '../../../../src/b2bua/call/index.js';
 import { REASON_COMPLETED_ELSEWHERE } from '../../../../src/call/index.js';
 import type { CallEvent } from '../../../../src/events/index.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
@@ -164,5 +164,76 @@ describe('b2bua/call: ClickToCallSession (RFC 3725 flow I)', () => {
     assert.equal(ended(h.sink).reason, 'draining');
     assert.equal(h.settled(), 1);
     assert.equal(h.sink.events.filter((e) => e.type === 'call.ended').length, 1);
+  });
+
+  describe('connecting the legs once the destination answered', () => {
+    /** The device's 200, ACKed with the destination's answer when the test says (srf's ack() of a noAck answer). */
+    class PendingAck extends FakeAnswer {
+      private settleAck: ((r: { ok: true } | { ok: false; err: Error }) => void) | undefined;
+      override ack(answerSdp: string): Promise<ShellDialog> {
+        this.acked = answerSdp;
+        return new Promise((resolve, reject) => {
+          this.settleAck = (r) => (r.ok ? resolve(this.dialog) : reject(r.err));
+        });
+      }
+      resolveAck(): void {
+        this.settleAck?.({ ok: true });
+      }
+      rejectAck(err: Error): void {
+        this.settleAck?.({ ok: false, err });
+      }
+    }
+
+    async function destinationAnswered(): Promise<{ h: ReturnType<typeof harness>; device: PendingAck; b: FakeDialog }> {
+      const h = harness(plan({ devices: [{ uri: 'sip:desk@10.0.0.1', uacOptions: {} }] }));
+      h.session.start();
+      const device = new PendingAck('device-offer');
+      h.srf.calls[0]!.answer(device);
+      await settle();
+      const b = new FakeDialog({ sdp: 'destination-answer' });
+      h.srf.calls[1]!.answer(b);
+      await settle();
+      assert.equal(device.acked, 'destination-answer');
+      return { h, device, b };
+    }
+
+    it('the device leg cannot be confirmed: BYE to the destination, call.ended failed by the system, 500, reason internal-error', async () => {
+      const { h, device, b } = await destinationAnswered();
+      // What srf's ack() does when the device's 200 had no Contact.
+      device.rejectAck(new Error('createUAC: no Contact header in response'));
+      await settle();
+      assert.equal(b.destroyed, 1);
+      assert.deepEqual(h.types(), ['call.started', 'call.ended']);
+      const e = ended(h.sink);
+      assert.deepEqual([e.disposition, e.hungUpBy, e.sipStatus, e.reason, e.durationS], ['failed', 'system', 500, 'internal-error', 0]);
+      assert.equal(e.answeredBy, undefined);
+      assert.equal(h.settled(), 1);
+      assert.equal(h.clock.pending(), 0);
+    });
+
+    it('forceEnd while the ACK is on its way: ended once (draining, never answered), and the late device dialog gets BYE', async () => {
+      const { h, device, b } = await destinationAnswered();
+      h.session.forceEnd();
+      assert.equal(b.destroyed, 1, 'BYE to the destination at once');
+      assert.equal(device.destroyed, 0, 'no teardown of the 200 whose ACK is already on its way');
+      device.resolveAck();
+      await settle();
+      assert.equal(device.dialog.destroyed, 1, 'the device dialog that came too late is hung up');
+      assert.deepEqual(h.types(), ['call.started', 'call.ended'], 'no call.answered after call.ended');
+      const e = ended(h.sink);
+      assert.deepEqual([e.disposition, e.hungUpBy, e.reason], ['failed', 'system', 'draining']);
+      assert.equal(h.clock.pending(), 0, 'no maximum-duration timer armed for an ended call');
+      assert.equal(b.destroyed, 1);
+    });
+
+    it('forceEnd, then the ACK fails: still one call.ended (draining) and one BYE to the destination', async () => {
+      const { h, device, b } = await destinationAnswered();
+      h.session.forceEnd();
+      device.rejectAck(new Error('late'));
+      await settle();
+      assert.equal(b.destroyed, 1);
+      assert.deepEqual(h.types(), ['call.started', 'call.ended']);
+      assert.equal(ended(h.sink).reason, 'draining');
+    });
   });
 });

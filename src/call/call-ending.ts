@@ -100,12 +100,27 @@ export function finishUnanswered(
   endCall(t, disposition, hungUpBy, endReason, final ?? undefined);
 }
 
+/**
+ * The caller could not be answered with the bridged leg (the shell's `answer-caller` step
+ * failed): that leg gets BYE and the caller `response`. The callee did answer (call.answered
+ * is written and answeredBy stays), but the caller never had a 200 and nobody talked: the
+ * call 'failed', by the system, with durationS 0.
+ */
+export function failBridged(t: Turn, response: FinalResponse, endReason: EndReason): void {
+  const bridged = t.s.legs.find((l) => l.status === 'bridged');
+  if (bridged) withdrawLeg(t, bridged);
+  const final = { status: response.status, reason: response.reason, headers: response.headers };
+  command(t, { type: 'Respond', ...final });
+  endCall(t, 'failed', 'system', endReason, final, false);
+}
+
 type EndedBody = Omit<CallEndedEvent, 'callId' | 'userId' | 'direction' | 'from' | 'to' | 'at'>;
 
-function endCall(t: Turn, disposition: Disposition, hungUpBy: HungUpBy, endReason?: EndReason, response?: FinalResponse): void {
+/** `talked`: false when a bridge never reached the caller (failBridged), so no talk time counts. */
+function endCall(t: Turn, disposition: Disposition, hungUpBy: HungUpBy, endReason?: EndReason, response?: FinalResponse, talked = true): void {
   cancelAllTimers(t);
   const bridge = t.s.bridge;
-  const durationS = bridge ? Math.ceil(Math.max(0, t.at - bridge.at) / 1000) : 0;
+  const durationS = bridge && talked ? Math.ceil(Math.max(0, t.at - bridge.at) / 1000) : 0;
   t.s.phase = 'ended';
   t.s.end = { at: t.at, disposition, hungUpBy };
   // Optional fields assigned after the literal, not spread into it (turn.ts emit: V8's slow path).

@@ -92,6 +92,31 @@ export interface DrainInput {
   at: number;
 }
 
+/**
+ * A step of carrying out the call that the shell could not complete: an error inside
+ * linegate (its Store, media, SIP stack, a bug), not an answer from a party.
+ *
+ * - `decide`: deciding and preparing the call (the Store's settings and counters, the
+ *   registrations, the media anchor), after call.started;
+ * - `answer-caller`: answering the caller with the bridged leg's session (a press-1 leg moved
+ *   back from the prompt, the anchor's answer, the caller's 200): the caller has no 200;
+ * - `relay`: connecting the answered caller to the callee once the caller has its 200.
+ */
+export type ShellStep = 'decide' | 'answer-caller' | 'relay';
+
+/** The shell could not carry out `step`: the call ends by the system with `internal-error`. */
+export interface ShellFailedInput {
+  type: 'ShellFailed';
+  step: ShellStep;
+  /**
+   * Set when the failure is likely temporary (deciding: mostly the Store out of reach): a
+   * caller without a final hears 503 with this Retry-After instead of 500, so that a carrier
+   * tries another gateway or later (architecture: store down → 503 + Retry-After).
+   */
+  retryAfterS?: number;
+  at: number;
+}
+
 export type CallInput =
   | StartInput
   | DecidedInput
@@ -104,4 +129,5 @@ export type CallInput =
   | CalleeHungUpInput
   | TimerFiredInput
   | DtmfReceivedInput
-  | DrainInput;
+  | DrainInput
+  | ShellFailedInput;

@@ -5,7 +5,7 @@
  *
  *   Start → deciding --Decided--> connecting --answer / press-1--> bridged --hang-up--> ended
  *                                 (steps, then the fallback)
- *   any phase --caller CANCEL / BYE, final failure, forced drain--> ended
+ *   any phase --caller CANCEL / BYE, final failure, forced drain, shell failure--> ended
  */
 import { exhaustAttempt, startAttempt } from './attempt-runner.js';
 import type { CallCommand, Notice } from './call-command.js';
@@ -25,6 +25,7 @@ import {
   onRingTimeout,
 } from './leg-handlers.js';
 import { REJECTIONS } from './rejections.js';
+import { onShellFailed } from './shell-failure.js';
 import type { EmergencyRoute, RejectRoute, Route } from './route.js';
 import { retryAfterHeader } from './sip-headers.js';
 import type { Turn } from './turn.js';
@@ -96,6 +97,8 @@ function dispatch(t: Turn, input: CallInput): void {
       return onDtmf(t, input.legId, input.digit);
     case 'Drain':
       return onDrain(t, input);
+    case 'ShellFailed':
+      return onShellFailed(t, input.step, input.retryAfterS);
   }
 }
 

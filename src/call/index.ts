@@ -77,6 +77,8 @@ export type {
   LegCancelledInput,
   LegFailedInput,
   LegProgressInput,
+  ShellFailedInput,
+  ShellStep,
   StartInput,
   TimerFiredInput,
 } from './call-input.js';

@@ -5,7 +5,7 @@
  * cannot be sent fails with 503/408) or log lines.
  */
 import type { Logger } from 'pino';
-import type { CallCommand, CallInput, CallState, StartInput, StartLegCommand } from '../../call/index.js';
+import type { CallCommand, CallInput, CallState, ShellStep, StartInput, StartLegCommand } from '../../call/index.js';
 import { CallMachine } from '../../call/index.js';
 import type { MediaPort } from '../../media/index.js';
 import type { Clock, TimerHandle } from '../../shared/index.js';
@@ -29,6 +29,7 @@ export interface SessionDeps {
   /** Wall clock, epoch ms: the `at` of every input (events carry it). */
   epochNow: () => number;
   random: () => number;
+  /** The call's own logger (a child with its callId). */
   log: Logger;
   events: CallEventWriter;
   notifier: EmergencyNotifier;
@@ -112,7 +113,7 @@ export class CallSession {
       try {
         this.execute(c);
       } catch (err) {
-        this.deps.log.error({ err: String(err), command: c.type }, 'command failed');
+        this.commandFailed(c, err);
       }
     }
     if (!this.settled && CallMachine.isSettled(this.state)) {
@@ -122,6 +123,15 @@ export class CallSession {
       this.pressOnes.endAll();
       this.deps.onSettled(this);
     }
+  }
+
+  /**
+   * A command that threw is logged. A leg that could not be sent fails (500, as when its
+   * request cannot be built) so that the call moves on instead of waiting for it forever.
+   */
+  private commandFailed(c: CallCommand, err: unknown): void {
+    this.deps.log.error({ err: String(err), command: c.type }, 'command failed');
+    if (c.type === 'StartLeg') queueMicrotask(() => this.feed({ type: 'LegFailed', legId: c.legId, status: 500, reason: 'Server Internal Error', at: 0 }));
   }
 
   private execute(c: CallCommand): void {
@@ -251,45 +261,64 @@ export class CallSession {
    * The caller's 200: the callee's SDP, or with an anchor A's answer (docs/recording.md
    * hook 2: the anchor bridges A to B first). A press-1 leg is first moved back from the
    * prompt's endpoint to the offer it answered (press-one.ts), and its new answer is used.
-   * A voicemail leg starts once the caller is answered.
+   * A voicemail leg starts once the caller is answered. If the press-1 leg's re-INVITE back
+   * fails, its media is still on the prompt's endpoint and the caller cannot be connected:
+   * that, the anchor or the 200 failing ends the call (callerNotAnswered). Started in a
+   * promise so that a step that throws at once fails like one that rejects.
    */
   private bridge(legId: string): void {
     const leg = this.legs.get(legId);
     const b = leg?.dialog;
-    if (!b) return;
+    if (!leg || !b) return queueMicrotask(() => this.shellFailed('answer-caller', new Error(`leg ${legId} has no dialog`)));
     const anchor = this.anchor;
-    const answer = this.calleeSdp(legId, b).then((sdp) => (anchor ? anchor.answerFromCallee(sdp) : sdp));
-    answer.then((localSdp) => this.deps.srf.createUAS(this.req, this.res, { localSdp })).then(
-      (a) => {
-        this.caller = a;
-        (b as { start?: () => void }).start?.();
-        this.relay = new BridgeRelay(a, b, legId, {
-          clock: this.deps.clock, random: this.deps.random, log: this.deps.log,
-          onDialogLost: (side) => this.feed(side === 'A' ? { type: 'CallerHungUp', at: 0 } : { type: 'CalleeHungUp', legId, at: 0 }),
-          ...(anchor ? { answerOffer: (side, sdp) => (side === 'A' ? anchor.callerOffered(sdp) : anchor.calleeOffered(sdp)) } : {}),
-        });
-        a.on('destroy', () => {
-          this.relay?.stop();
-          this.feed({ type: 'CallerHungUp', at: 0 });
-        });
-        if (anchor && !leg.voicemail) void this.deps.recordings?.callAnswered({ callId: this.callId, userIds: this.recordingUsers, media: anchor });
-        // Late offer (RFC 3261 §13.2.1): B was ACKed by srf; give it A's answer now (with an anchor, A takes it).
-        if (!this.req.body && a.remote.sdp) void (anchor ? anchor.callerAnswered(a.remote.sdp) : b.modify(a.remote.sdp)).catch(() => undefined);
-      },
-      () => this.feed({ type: 'CallerHungUp', at: 0 }),
-    );
+    Promise.resolve()
+      .then(() => this.pressOnes.calleeSdp(legId, b, this.legContext?.offer))
+      .then((sdp) => (anchor ? anchor.answerFromCallee(sdp) : sdp))
+      .then((localSdp) => this.deps.srf.createUAS(this.req, this.res, { localSdp }))
+      .then((a) => this.connectCaller(a, b, legId, leg), (err: unknown) => this.callerNotAnswered(err));
   }
 
   /**
-   * L's answer once moved back to the caller's offer. If that re-INVITE fails, L's media is
-   * still on the prompt's endpoint: the caller cannot be connected, so it is refused (480)
-   * and the call ends (the CallerHungUp of bridge()'s failure path BYEs L).
+   * The caller has its 200: relay between A and B. If that set-up fails the caller is
+   * answered all the same, so the call ends as an answered one (ShellFailed 'relay', both BYEd).
    */
-  private calleeSdp(legId: string, b: ShellDialog): Promise<string> {
-    return this.pressOnes.calleeSdp(legId, b, this.legContext?.offer).catch((err: unknown) => {
-      this.deps.log.error({ err: String(err) }, 'press-1 leg not moved back to the caller\'s media');
-      if (!this.callerGone && !this.res.finalResponseSent) this.res.send(480, 'Temporarily Unavailable');
-      throw err;
-    });
+  private connectCaller(a: ShellDialog, b: ShellDialog, legId: string, leg: LegRuntime): void {
+    this.caller = a;
+    try {
+      const anchor = this.anchor;
+      (b as { start?: () => void }).start?.();
+      this.relay = new BridgeRelay(a, b, legId, {
+        clock: this.deps.clock, random: this.deps.random, log: this.deps.log,
+        onDialogLost: (side) => this.feed(side === 'A' ? { type: 'CallerHungUp', at: 0 } : { type: 'CalleeHungUp', legId, at: 0 }),
+        ...(anchor ? { answerOffer: (side, sdp) => (side === 'A' ? anchor.callerOffered(sdp) : anchor.calleeOffered(sdp)) } : {}),
+      });
+      a.on('destroy', () => {
+        this.relay?.stop();
+        this.feed({ type: 'CallerHungUp', at: 0 });
+      });
+      if (anchor && !leg.voicemail) void this.deps.recordings?.callAnswered({ callId: this.callId, userIds: this.recordingUsers, media: anchor });
+      // Late offer (RFC 3261 §13.2.1): B was ACKed by srf; give it A's answer now (with an anchor, A takes it).
+      if (!this.req.body && a.remote.sdp) void (anchor ? anchor.callerAnswered(a.remote.sdp) : b.modify(a.remote.sdp)).catch(() => undefined);
+    } catch (err) {
+      this.shellFailed('relay', err);
+    }
+  }
+
+  /**
+   * The caller could not be answered. A caller who CANCELled meanwhile (srf then rejects
+   * createUAS with 487, or the 200 cannot be sent) has ended the call already: that stays a
+   * caller hang-up. Any other failure is linegate's: ShellFailed, so call.ended says
+   * failed / system / internal-error (not "answered, hung up by the caller"), the leg gets BYE
+   * and the caller 500.
+   */
+  private callerNotAnswered(err: unknown): void {
+    if (this.callerGone) return this.feed({ type: 'CallerHungUp', at: 0 });
+    this.shellFailed('answer-caller', err);
+  }
+
+  private shellFailed(step: ShellStep, err: unknown): void {
+    // deps.log is the call's own logger: every line names the callId.
+    this.deps.log.error({ err: String(err), step }, 'call step failed inside linegate: the call ends');
+    this.feed({ type: 'ShellFailed', step, at: 0 });
   }
 }

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { CallRequest, CallSource, NumberingPlan, Route } from '../../call/index.js';
+import type { CallRequest, CallSource, NumberingPlan } from '../../call/index.js';
 import { findCallee, isAnonymous } from '../../call/index.js';
 import type { Dialplan } from '../../config/index.js';
 import type { CallEvent } from '../../events/index.js';
@@ -18,7 +18,7 @@ import { LinegateError } from '../../shared/index.js';
 import type { Clock } from '../../shared/index.js';
 import { DEFAULT_PROMPT_DIR, promptPath } from '../../media/index.js';
 import type { MediaPort } from '../../media/index.js';
-import type { CounterName, Store } from '../../state/index.js';
+import type { Store } from '../../state/index.js';
 import type { RecordingService } from '../recording/index.js';
 import type { VoicemailService } from '../voicemail/index.js';
 import { CallSequence } from '../control/index.js';
@@ -40,6 +40,8 @@ import type { Fetch } from './emergency-notifier.js';
 import { EmergencyNotifier } from './emergency-notifier.js';
 import { CallEventWriter } from './event-writer.js';
 import type { EventSink } from './event-writer.js';
+import type { Held } from './held-counters.js';
+import { heldFor, takeCounters } from './held-counters.js';
 import type { EndedCallRecorder } from './live-calls.js';
 import { LiveCalls } from './live-calls.js';
 import { anchorFor, answerRetrieval, DEFAULT_RETRIEVAL_CODE, isRetrievalCall, recordingUsersOf } from './media-hooks.js';
@@ -88,11 +90,6 @@ export interface CallShellOptions {
 
 type AnySession = CallSession | ClickToCallSession;
 
-interface Held {
-  name: CounterName;
-  id: string;
-}
-
 export class CallShell implements CallControl {
   private readonly sessions = new Map<AnySession, Held[]>();
   private readonly decider: CallDecider;
@@ -125,7 +122,7 @@ export class CallShell implements CallControl {
       // Before any await: the CANCEL may be emitted in this very tick (caller-cancel.ts).
       const cancel = new CallerCancel(req);
       this.onInvite(req, res, cancel).catch((err: unknown) => {
-        this.log.error({ err: String(err) }, 'INVITE handling failed');
+        this.log.error({ err: String(err), callId: req.get('Call-ID') }, 'INVITE handling failed');
         if (!res.finalResponseSent) res.send(500, 'Server Internal Error');
       });
     });
@@ -177,7 +174,13 @@ export class CallShell implements CallControl {
     const deps = this.sessionDeps(log, callId, () => [userId]);
     const session = new ClickToCallSession({ ...deps, onSettled: (s) => this.settled(s, callId) }, plan);
     this.sessions.set(session, []);
-    await this.hold(session, heldFor(request, decided.route, userId));
+    try {
+      await this.hold(session, heldFor(request, decided.route, userId));
+    } catch (err) {
+      // Not started, so no event was written: the session is forgotten and what it took given back.
+      this.settled(session, callId);
+      throw err;
+    }
     session.start();
     if (opts.opportunityId !== undefined) deps.events.annotate(callId, userId, this.epochNow(), { type: 'opportunity.tagged', opportunityId: opts.opportunityId });
     return { callId };
@@ -192,6 +195,12 @@ export class CallShell implements CallControl {
     return this.live.annotate(callId, userId, { type: 'opportunity.tagged', opportunityId });
   }
 
+  /**
+   * From call.started on (the session's first event) a failure must still end the call with
+   * its call.ended: whatever throws in deciding and preparing it (the Store, the media anchor,
+   * the counters) is fed to the session as ShellFailed, which also releases what it holds.
+   * A failure before the session exists is answered 500 by start().
+   */
   private async onInvite(req: ShellRequest, res: ShellResponse, cancel: CallerCancel): Promise<void> {
     const source = await this.sourceOf(req, res);
     if (!source) return;
@@ -209,6 +218,17 @@ export class CallShell implements CallControl {
     const session = new CallSession({ ...deps, onSettled: (s) => this.settled(s, request.callId) }, req, res, { request, userId: owner });
     this.sessions.set(session, []);
     session.watchCancel(cancel);
+    try {
+      await this.prepare(session, req, request, owner, log);
+    } catch (err) {
+      log.error({ err: String(err) }, 'call not decided: internal failure, the call ends (internal-error)');
+      // Mostly the Store out of reach: 503 + Retry-After, so a carrier tries elsewhere or later.
+      session.feed({ type: 'ShellFailed', step: 'decide', retryAfterS: RETRY_AFTER_S, at: 0 });
+    }
+  }
+
+  /** Decides the call, sets up its media anchor and leg context, takes its counters, and starts it. */
+  private async prepare(session: CallSession, req: ShellRequest, request: CallRequest, owner: string, log: Logger): Promise<void> {
     const decided = await this.decider.decide(request, owner, this.draining);
     const userIds = recordingUsersOf(decided.route, owner);
     const anchor = await anchorFor(this.o.media, this.o.recordings, decided.route, userIds, req.body || undefined, log);
@@ -245,12 +265,16 @@ export class CallShell implements CallControl {
     if (name) request.from.display = name;
   }
 
-  /** Takes the call's counters; a call that settled meanwhile gives them back at once. */
+  /**
+   * Takes the call's counters; a call that settled meanwhile gives them back at once. If one
+   * cannot be taken, those taken are still given back with the session, and it throws.
+   */
   private async hold(session: AnySession, held: Held[]): Promise<void> {
-    await Promise.all(held.map((h) => this.o.store.incrCounter(h.name, h.id)));
+    const took = await takeCounters(this.o.store, held);
     const list = this.sessions.get(session);
-    if (list) list.push(...held);
-    else await this.release(held);
+    if (list) list.push(...took.taken);
+    else await this.release(took.taken);
+    if ('failure' in took) throw took.failure;
   }
 
   private release(held: readonly Held[]): Promise<unknown> {
@@ -296,14 +320,4 @@ export class CallShell implements CallControl {
     void this.live.ended(callId);
     if (this.sessions.size === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
-}
-
-/** The counters a call occupies: its user(s) and the trunks it uses. Refused calls take none. */
-function heldFor(request: CallRequest, route: Route, owner: string): Held[] {
-  if (route.kind === 'reject') return [];
-  const held: Held[] = [{ name: 'calls.user', id: owner }];
-  if (route.kind === 'ring' && route.internal && route.userId !== owner) held.push({ name: 'calls.user', id: route.userId });
-  if (request.source.kind === 'trunk') held.push({ name: 'calls.trunk', id: request.source.trunk });
-  if (route.kind === 'external' || route.kind === 'emergency') held.push({ name: 'calls.trunk', id: route.trunk });
-  return held;
 }

@@ -5,7 +5,7 @@
  * a correct core may ask at that point.
  */
 import assert from 'node:assert/strict';
-import type { CallCommand, CallInput, CallState, Route } from '../../../src/call/index.js';
+import type { CallCommand, CallInput, CallState, Route, ShellStep } from '../../../src/call/index.js';
 import { CallMachine } from '../../../src/call/index.js';
 import { T0 } from './call-fixtures.js';
 import type { Scenario } from './call-scenarios.js';
@@ -21,7 +21,17 @@ interface WorldLeg {
 }
 
 export type Coverage = Record<
-  'cancelBeforeDecision' | 'lateDecision' | 'twoAnswersRace' | 'answerCrossesCancel' | 'timerFired' | 'staleTimer' | 'confirmed' | 'fallback' | 'forcedDrain',
+  | 'cancelBeforeDecision'
+  | 'lateDecision'
+  | 'twoAnswersRace'
+  | 'answerCrossesCancel'
+  | 'timerFired'
+  | 'staleTimer'
+  | 'confirmed'
+  | 'fallback'
+  | 'forcedDrain'
+  | 'shellFailedUnanswered'
+  | 'shellFailedAnswered',
   number
 >;
 
@@ -36,6 +46,8 @@ export const coverage: Coverage = {
   confirmed: 0,
   fallback: 0,
   forcedDrain: 0,
+  shellFailedUnanswered: 0,
+  shellFailedAnswered: 0,
 };
 
 /**
@@ -51,6 +63,8 @@ export class World {
   bridges = 0;
   /** Legs that failed (not cancelled by us) on their own. */
   trunkFailures = 0;
+  /** ShellFailed inputs that ended the call. */
+  shellFailures = 0;
   readonly legs = new Map<string, WorldLeg>();
   readonly active = new Set<string>();
   readonly spent = new Set<string>();
@@ -197,6 +211,7 @@ function actions(w: World, variant: number): Action[] {
       assert.deepEqual(w.send({ type: 'TimerFired', timerId: stale, at }), []);
     });
   }
+  if (variant % 4 === 0) acts.push(() => shellFails(w, SHELL_STEPS[Math.floor(variant / 4) % SHELL_STEPS.length] ?? 'decide'));
   acts.push(() => {
     const force = variant % 5 === 0;
     if (force) coverage.forcedDrain++;
@@ -206,6 +221,38 @@ function actions(w: World, variant: number): Action[] {
 }
 
 const FAILURES = [404, 408, 480, 486, 487, 500, 503, 600, 603];
+
+const SHELL_STEPS: readonly ShellStep[] = ['decide', 'answer-caller', 'relay'];
+
+/**
+ * The shell could not carry out `step` (any step at any moment: the core must cope). It ends
+ * a call not ended yet by the system with internal-error: failed with 500 (503 for `decide`,
+ * sent with a Retry-After as the shell does) before the caller's 200 (bridged and
+ * `answer-caller` included), answered (or voicemail) without a status after.
+ */
+function shellFails(w: World, step: ShellStep): void {
+  const { phase } = w.state;
+  const wasEnded = w.ended;
+  // As the shell does: a failure to decide is taken for temporary (503 + Retry-After).
+  const retryAfterS = step === 'decide' ? 30 : undefined;
+  const out = w.send(retryAfterS === undefined ? { type: 'ShellFailed', step, at: w.at } : { type: 'ShellFailed', step, retryAfterS, at: w.at });
+  const status = retryAfterS === undefined ? 500 : 503;
+  if (wasEnded) return assert.deepEqual(out, [], 'ShellFailed after call.ended does nothing');
+  w.shellFailures++;
+  const ended = out.flatMap((c) => (c.type === 'EmitEvent' && c.event.type === 'call.ended' ? [c.event] : []))[0];
+  assert.ok(ended, 'ShellFailed ends the call');
+  assert.deepEqual([ended.hungUpBy, ended.endReason], ['system', 'internal-error']);
+  const finals = out.flatMap((c) => (c.type === 'Respond' && c.status >= 300 ? [c.status] : []));
+  if (phase === 'bridged' && step !== 'answer-caller') {
+    coverage.shellFailedAnswered++;
+    assert.ok(['answered', 'voicemail'].includes(ended.disposition), ended.disposition);
+    assert.deepEqual([ended.sipStatus, finals], [undefined, []]);
+  } else {
+    coverage.shellFailedUnanswered++;
+    assert.deepEqual([ended.disposition, ended.sipStatus, ended.durationS, finals], ['failed', status, 0, [status]]);
+    w.callerGone = true;
+  }
+}
 
 function legActions(w: World, legId: string, leg: WorldLeg, variant: number): Action[] {
   const at = w.at;

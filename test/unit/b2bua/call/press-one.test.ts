@@ -434,9 +434,9 @@ describe('press-one: through the CallShell (srf fakes)', () => {
     await store.close();
   });
 
-  it('the re-INVITE back fails: the caller gets 480 and the leg BYE', async () => {
+  it('the re-INVITE back fails: the leg gets BYE, the caller 500, and call.ended says failed / system / internal-error', async () => {
     const media = new FakeMediaPort();
-    const { srf, sent, store } = await callAlice(media);
+    const { srf, sent, sink, store } = await callAlice(media);
     const leg = new ReinvitedDialog({ sdp: 'v=0 mobile-answer' });
     srf.calls[0]!.answer(leg);
     await settle();
@@ -445,10 +445,15 @@ describe('press-one: through the CallShell (srf fakes)', () => {
     await settle();
     leg.failNext(488);
     await settle();
-    assert.ok(sent.includes(480), `caller got ${sent.join(',')}`);
+    assert.deepEqual(sent, [500], 'linegate failed to connect the caller: 500, not the callee\'s unavailability (480)');
     assert.deepEqual(srf.answered, []);
     assert.equal(leg.destroyed, 1);
     assert.equal(media.activeEndpoints, 0);
+    const ended = sink.events.filter((e) => e.type === 'call.ended');
+    assert.equal(ended.length, 1);
+    const e = ended[0]!;
+    assert.ok(e.type === 'call.ended');
+    assert.deepEqual([e.disposition, e.hungUpBy, e.reason, e.sipStatus, e.durationS], ['failed', 'system', 'internal-error', 500, 0]);
     await store.close();
   });
 });

@@ -14,11 +14,11 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { CallerCancel, CallShell } from '../../../../src/b2bua/call/index.js';
 import type { CallRegistrar, ReachableDevice, ShellRequest, ShellResponse } from '../../../../src/b2bua/call/index.js';
-import { parseDialplan } from '../../../../src/config/index.js';
 import type { Dialplan } from '../../../../src/config/index.js';
 import { systemClock } from '../../../../src/shared/index.js';
 import { MemoryStore } from '../../../../src/state/index.js';
 import { CollectingSink, FakeShellSrf, settle, silentLog } from './shell-fakes.js';
+import { aliceDialplan } from '../alice-dialplan.js';
 
 class InviteSrf extends FakeShellSrf {
   handler: ((req: ShellRequest, res: ShellResponse) => void) | undefined;
@@ -42,23 +42,7 @@ function trunkInvite(callId: string): { req: ShellRequest; res: ShellResponse & 
 }
 
 function dialplan(): Dialplan {
-  const r = parseDialplan(`
-version: 1
-domain: 127.0.0.1
-defaultCountry: US
-users:
-  - id: alice
-    businessNumber: "+14155550100"
-    extension: "100"
-    sip: { password: { env: PW } }
-trunks:
-  - name: carrier
-    inbound: { sources: ["192.0.2.1"] }
-    outbound: { uri: "sip:192.0.2.1" }
-emergency: { numbers: ["911"], trunk: carrier }
-`, { file: 't.yaml', env: { PW: 'pw-pw-pw-pw-1' } });
-  assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.errors));
-  return r.dialplan;
+  return aliceDialplan();
 }
 
 class SlowRegistrar implements CallRegistrar {

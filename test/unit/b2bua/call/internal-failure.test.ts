@@ -23,34 +23,18 @@ import { EventEmitter } from 'node:events';
 import pino from 'pino';
 import { CallShell, RETRY_AFTER_S } from '../../../../src/b2bua/call/index.js';
 import type { CallRegistrar, CreateUacOptions, OfferlessAnswer, ShellDialog, ShellRequest, ShellResponse } from '../../../../src/b2bua/call/index.js';
-import { parseDialplan } from '../../../../src/config/index.js';
 import type { CallEvent } from '../../../../src/events/index.js';
 import { MemoryStore } from '../../../../src/state/index.js';
 import type { CounterIncrOptions, CounterIncrResult, CounterName, VersionedSettings } from '../../../../src/state/index.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 import { CollectingSink, FakeDialog, FakeShellSrf, settle } from './shell-fakes.js';
+import { ALICE_ADDRESS, aliceDialplan } from '../alice-dialplan.js';
 
 const MOBILE = '+14155550177';
 const OFFER = 'v=0 caller-offer';
 const CALL_ID = 'internal-failure-call';
 
-const DIALPLAN = `
-version: 1
-domain: 127.0.0.1
-defaultCountry: US
-users:
-  - id: alice
-    businessNumber: "+14155550100"
-    extension: "100"
-    sip: { password: { env: PW } }
-    emergencyAddress: { street: 1 Market St, city: San Francisco, region: CA, postalCode: "94105", country: US }
-    ringPlan: { strategy: simultaneous, timeoutS: 60, targets: [{ to: "${MOBILE}" }] }
-trunks:
-  - name: carrier
-    inbound: { sources: ["192.0.2.1"] }
-    outbound: { uri: "sip:192.0.2.1" }
-emergency: { numbers: ["911"], trunk: carrier }
-`;
+const RING_MOBILE = `ringPlan: { strategy: simultaneous, timeoutS: 60, targets: [{ to: "${MOBILE}" }] }`;
 
 /** The caller's dialog as srf would hand it, but no listener can be attached (the relay's set-up throws). */
 class UnlistenableDialog extends FakeDialog {
@@ -103,8 +87,7 @@ interface Bed {
 }
 
 async function bed(registrar?: CallRegistrar): Promise<Bed> {
-  const parsed = parseDialplan(DIALPLAN, { file: 't.yaml', env: { PW: 'pw-pw-pw-pw-1' } });
-  assert.ok(parsed.ok, parsed.ok ? '' : JSON.stringify(parsed.errors));
+  const dialplan = aliceDialplan({ alice: [ALICE_ADDRESS, RING_MOBILE] });
   const srf = new TestSrf();
   const clock = new FakeClock(1_000_000);
   const store = new FailingStore();
@@ -113,7 +96,7 @@ async function bed(registrar?: CallRegistrar): Promise<Bed> {
   const logged: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'error' }, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) });
   const reg = registrar ?? { authenticate: () => Promise.resolve({ type: 'Refused' }), lookup: () => Promise.resolve([]) };
-  const shell = new CallShell({ srf, dialplan: parsed.dialplan, store, events: sink, registrar: reg, clock, logger, epochNow: () => clock.now() });
+  const shell = new CallShell({ srf, dialplan, store, events: sink, registrar: reg, clock, logger, epochNow: () => clock.now() });
   shell.start();
   return { srf, store, shell, sink, req: new EventEmitter(), sent: [], retryAfter: [], logged };
 }

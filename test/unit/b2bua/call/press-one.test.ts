@@ -15,11 +15,11 @@ import { EventEmitter } from 'node:events';
 import { CallShell } from '../../../../src/b2bua/call/index.js';
 import type { ShellDialog, ShellRequest, ShellResponse } from '../../../../src/b2bua/call/index.js';
 import { PressOne, PressOneLegs, PROMPT_REPEAT_GAP_MS } from '../../../../src/b2bua/call/press-one.js';
-import { parseDialplan } from '../../../../src/config/index.js';
 import { MemoryStore } from '../../../../src/state/index.js';
 import type { CollectOptions, CreateEndpointOptions, MediaEndpoint, MediaPort, PlayResult } from '../../../../src/media/index.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 import { CollectingSink, FakeDialog, FakeShellSrf, settle, silentLog } from './shell-fakes.js';
+import { aliceDialplan } from '../alice-dialplan.js';
 
 /** Settles by hand what a test wants to order: play() and collectDigits() resolve when told. */
 class FakeEndpoint implements MediaEndpoint {
@@ -311,24 +311,10 @@ const DESK_LINE = '+14155550178';
 
 /** A trunk call to alice, whose sequential plan is her mobile with press 1, then another number. */
 async function callAlice(media: FakeMediaPort | undefined): Promise<{ srf: UasSrf; sink: CollectingSink; clock: FakeClock; sent: number[]; shell: CallShell; store: MemoryStore }> {
-  const r = parseDialplan(`
-version: 1
-domain: 127.0.0.1
-defaultCountry: US
-voicemail: { serviceUri: "sip:voicemail@192.0.2.1" }
-users:
-  - id: alice
-    businessNumber: "+14155550100"
-    extension: "100"
-    sip: { password: { env: PW } }
-    ringPlan: { strategy: sequential, timeoutS: 60, targets: [ { to: "${MOBILE}", timeoutS: 20, confirm: true }, { to: "${DESK_LINE}", timeoutS: 20 } ] }
-trunks:
-  - name: carrier
-    inbound: { sources: ["192.0.2.1"] }
-    outbound: { uri: "sip:192.0.2.1" }
-emergency: { numbers: ["911"], trunk: carrier }
-`, { file: 't.yaml', env: { PW: 'pw-pw-pw-pw-1' } });
-  assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.errors));
+  const dialplan = aliceDialplan({
+    top: 'voicemail: { serviceUri: "sip:voicemail@192.0.2.1" }',
+    alice: [`ringPlan: { strategy: sequential, timeoutS: 60, targets: [ { to: "${MOBILE}", timeoutS: 20, confirm: true }, { to: "${DESK_LINE}", timeoutS: 20 } ] }`],
+  });
   const srf = new UasSrf();
   const sink = new CollectingSink();
   const clock = new FakeClock(1_000_000);
@@ -336,7 +322,7 @@ emergency: { numbers: ["911"], trunk: carrier }
   await store.start();
   const registrar = { authenticate: () => Promise.resolve({ type: 'Refused' }), lookup: () => Promise.resolve([]) };
   const shell = new CallShell({
-    srf, dialplan: r.dialplan, store, events: sink, registrar, clock, logger: silentLog, epochNow: () => clock.now(),
+    srf, dialplan, store, events: sink, registrar, clock, logger: silentLog, epochNow: () => clock.now(),
     ...(media ? { media, promptsDir: '/prompts' } : {}),
   });
   shell.start();

@@ -7,31 +7,13 @@
 import assert from 'node:assert/strict';
 import { lineUserOf, RecentCallRecorder, withEffectiveSettings } from '../../../../src/b2bua/call/index.js';
 import { effectiveSettings, readStoredSettings } from '../../../../src/b2bua/control/index.js';
-import { parseDialplan } from '../../../../src/config/index.js';
 import type { User } from '../../../../src/config/index.js';
 import { MemoryStore } from '../../../../src/state/index.js';
 import { silentLog } from './shell-fakes.js';
+import { ALICE_ADDRESS, aliceDialplan } from '../alice-dialplan.js';
 
 function alice(): User {
-  const r = parseDialplan(`
-version: 1
-domain: example.com
-defaultCountry: US
-users:
-  - id: alice
-    businessNumber: "+14155550100"
-    extension: "100"
-    sip: { password: { env: PW } }
-    forwarding: { busy: "+14155550177" }
-    emergencyAddress: { street: 1 Market St, city: San Francisco, region: CA, postalCode: "94105", country: US }
-trunks:
-  - name: carrier
-    inbound: { sources: ["192.0.2.1"] }
-    outbound: { uri: "sip:192.0.2.1" }
-emergency: { numbers: ["911"], trunk: carrier }
-`, { file: 't.yaml', env: { PW: 'pw-pw-pw-pw-1' } });
-  assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.errors));
-  return r.dialplan.users[0]!;
+  return aliceDialplan({ domain: 'example.com', alice: ['forwarding: { busy: "+14155550177" }', ALICE_ADDRESS] }).users[0]!;
 }
 
 describe('b2bua/call: runtime settings and recent calls', () => {

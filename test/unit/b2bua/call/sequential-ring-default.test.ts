@@ -11,37 +11,19 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { CallShell, policyFor } from '../../../../src/b2bua/call/index.js';
 import type { ShellRequest, ShellResponse } from '../../../../src/b2bua/call/index.js';
-import { parseDialplan } from '../../../../src/config/index.js';
 import type { Dialplan } from '../../../../src/config/index.js';
 import { MemoryStore } from '../../../../src/state/index.js';
 import type { JsonObject } from '../../../../src/state/index.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 import { CollectingSink, FakeShellSrf, settle, silentLog } from './shell-fakes.js';
+import { aliceDialplan } from '../alice-dialplan.js';
 
 const MOBILE = '+14155550177';
 const DESK_LINE = '+14155550178';
 const OFFER = 'v=0 caller-offer';
 
 function dialplan(ringing: string, ringPlan = `{ strategy: sequential, timeoutS: 60, targets: [{ to: "${MOBILE}" }, { to: "${DESK_LINE}" }] }`): Dialplan {
-  const r = parseDialplan(`
-version: 1
-domain: 127.0.0.1
-defaultCountry: US
-${ringing}
-users:
-  - id: alice
-    businessNumber: "+14155550100"
-    extension: "100"
-    sip: { password: { env: PW } }
-    ringPlan: ${ringPlan}
-trunks:
-  - name: carrier
-    inbound: { sources: ["192.0.2.1"] }
-    outbound: { uri: "sip:192.0.2.1" }
-emergency: { numbers: ["911"], trunk: carrier }
-`, { file: 't.yaml', env: { PW: 'pw-pw-pw-pw-1' } });
-  assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.errors));
-  return r.dialplan;
+  return aliceDialplan({ top: ringing, alice: [`ringPlan: ${ringPlan}`] });
 }
 
 /** The shell's srf fake with the INVITE handler kept. */

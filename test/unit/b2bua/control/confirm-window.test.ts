@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { lineUserOf, policyFor, withEffectiveSettings } from '../../../../src/b2bua/call/index.js';
 import { effectiveSettings, readStoredSettings } from '../../../../src/b2bua/control/index.js';
 import type { Target } from '../../../../src/call/index.js';
-import { parseDialplan } from '../../../../src/config/index.js';
 import type { Dialplan } from '../../../../src/config/index.js';
 import type { JsonObject } from '../../../../src/state/index.js';
 import { errorOf, startHarness } from './control-fixtures.js';
 import type { Harness } from './control-fixtures.js';
+import { aliceDialplan } from '../alice-dialplan.js';
 
 const MOBILE = '+14155550199';
 const DESK = '+14155550188';
@@ -80,25 +80,7 @@ describe('control API: the press-1 confirmation window', () => {
 
 describe('control API settings: the confirm window in the Store and on the call path', () => {
   function dialplan(ringing: string, confirm: string): Dialplan {
-    const text = `
-version: 1
-domain: pbx.test
-defaultCountry: US
-${ringing}
-users:
-  - id: alice
-    businessNumber: "+14155550100"
-    extension: "100"
-    sip: { password: { env: PW } }
-    ringPlan: { targets: [{ to: devices }, { to: "${MOBILE}", confirm: ${confirm} }] }
-trunks:
-  - name: carrier
-    outbound: { uri: "sip:127.0.0.1:5080" }
-emergency: { numbers: ["911"], trunk: carrier }
-`;
-    const result = parseDialplan(text, { file: 't.yaml', env: { PW: 'pw-pw-pw-pw-1' } });
-    assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.errors));
-    return result.dialplan;
+    return aliceDialplan({ domain: 'pbx.test', top: ringing, alice: [`ringPlan: { targets: [{ to: devices }, { to: "${MOBILE}", confirm: ${confirm} }] }`] });
   }
 
   /** A ring plan as the Store holds it (JSON), with one number target. */

@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { lineUserOf, withEffectiveSettings } from '../../../../src/b2bua/call/index.js';
 import { effectiveSettings, readStoredSettings } from '../../../../src/b2bua/control/index.js';
 import { SettingsChecker, under } from '../../../../src/b2bua/control/settings-check.js';
-import { parseDialplan } from '../../../../src/config/index.js';
 import type { Dialplan } from '../../../../src/config/index.js';
 import type { JsonObject } from '../../../../src/state/index.js';
 import { errorOf, startHarness } from './control-fixtures.js';
 import type { Harness } from './control-fixtures.js';
+import { aliceDialplan } from '../alice-dialplan.js';
 
 const MOBILE = '+14155550199';
 
@@ -61,24 +61,7 @@ describe('control API: a sequential target without its own ring time', () => {
 
 describe('control API settings: the untimed target in the Store, the check and on the call path', () => {
   function withRinging(ringing: string): Dialplan {
-    const text = `
-version: 1
-domain: pbx.test
-defaultCountry: US
-${ringing}
-users:
-  - id: alice
-    businessNumber: "+14155550100"
-    extension: "100"
-    sip: { password: { env: PW } }
-trunks:
-  - name: carrier
-    outbound: { uri: "sip:127.0.0.1:5080" }
-emergency: { numbers: ["911"], trunk: carrier }
-`;
-    const result = parseDialplan(text, { file: 't.yaml', env: { PW: 'pw-pw-pw-pw-1' } });
-    assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.errors));
-    return result.dialplan;
+    return aliceDialplan({ domain: 'pbx.test', top: ringing });
   }
 
   it('the check counts the dialplan\'s ringing.defaultTargetTimeoutS', () => {

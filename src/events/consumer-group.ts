@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { LinegateError } from '../shared/index.js';
 import type { CallEvent } from './call-event.js';
+import { parseJsonObject } from './json-object.js';
 import type { LogPosition } from './log-segments.js';
 
 /** An event delivered and not yet acknowledged. */
@@ -152,14 +153,9 @@ export async function loadGroupsFile(path: string): Promise<Map<string, GroupSna
 
 /** Reads the side file's content; undefined when it is not what this code writes. */
 export function parseGroupsFile(text: string): Map<string, GroupSnapshot> | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof data !== 'object' || data === null) return undefined;
-  const { v, groups } = data as Record<string, unknown>;
+  const data = parseJsonObject(text);
+  if (!data) return undefined;
+  const { v, groups } = data;
   if (v !== 1 || typeof groups !== 'object' || groups === null) return undefined;
   const out = new Map<string, GroupSnapshot>();
   for (const [name, g] of Object.entries(groups)) {

@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { open, readFile, realpath, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LinegateError, syncDirectory } from '../shared/index.js';
+import { parseJsonObject } from './json-object.js';
 
 export const LOCK_FILE = 'LOCK';
 
@@ -140,14 +141,9 @@ async function readHolder(path: string): Promise<LockHolder | 'gone' | 'unreadab
 
 /** The holder a lock file names; undefined unless it is what this code writes. */
 export function parseLock(text: string): LockHolder | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof data !== 'object' || data === null) return undefined;
-  const { pid, startedAt } = data as Record<string, unknown>;
+  const data = parseJsonObject(text);
+  if (!data) return undefined;
+  const { pid, startedAt } = data;
   // pid 0 and negative pids would make kill() probe a process group, not a process.
   if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 1 || typeof startedAt !== 'string') return undefined;
   return { pid, startedAt };

@@ -76,26 +76,20 @@ export class ConsumerGroup {
 
   /**
    * The log lost every seq below `seq` (trimmed by its size cap): they count as acknowledged
-   * from now on and the reader continues at `seq` if it was behind. Returns how many of them
-   * the group had not acknowledged. Deliveries in flight stay: their consumer may still
-   * acknowledge them, and claimStale can still hand them over (the event is in memory).
+   * from now on and the reader continues at `seq` if it was behind (what the groups had not
+   * acknowledged is counted once for all of them: unacknowledgedIn). Deliveries in flight
+   * stay: their consumer may still acknowledge them, and claimStale can still hand them
+   * over (the event is in memory).
    */
-  skipTo(seq: number): number {
-    if (seq <= this.below) return 0;
-    let acked = 0;
-    for (const s of this.above) {
-      if (s >= seq) continue;
-      this.above.delete(s);
-      acked += 1;
-    }
-    const missed = seq - this.below - acked;
+  skipTo(seq: number): void {
+    if (seq <= this.below) return;
+    for (const s of this.above) if (s < seq) this.above.delete(s);
     this.below = seq;
     this.advance();
     if (this.cursorSeq < seq) {
       this.cursorSeq = seq;
       this.cursor = undefined;
     }
-    return missed;
   }
 
   /** Events below `nextSeq` not acknowledged. */

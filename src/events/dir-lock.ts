@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { open, readFile, realpath, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LinegateError, syncDirectory } from '../shared/index.js';
+import { ignoreMissingFile, LinegateError, syncDirectory } from '../shared/index.js';
 import { parseJsonObject } from './json-object.js';
 
 export const LOCK_FILE = 'LOCK';
@@ -78,9 +78,9 @@ export class DirLock {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (e) {
-      return ignoreMissing(e);
+      return ignoreMissingFile(e);
     }
-    if (text === this.text) await unlink(this.path).catch(ignoreMissing);
+    if (text === this.text) await unlink(this.path).catch(ignoreMissingFile);
   }
 }
 
@@ -99,7 +99,7 @@ async function take(dir: string, startedAt: string): Promise<{ text: string; sta
     }
     // Our own pid, not held by this process (checked before): an earlier process that had this pid.
     if (holder.pid !== process.pid && isAlive(holder.pid)) throw lockedError(dir, holder);
-    await unlink(path).catch(ignoreMissing);
+    await unlink(path).catch(ignoreMissingFile);
     stalePid = holder.pid;
   }
   throw new LinegateError('EVENT_LOG_LOCKED', `another linegate keeps taking ${path}; stop it or point this one at another data directory`);
@@ -167,6 +167,3 @@ function lockedError(dir: string, holder: LockHolder): LinegateError {
   return new LinegateError('EVENT_LOG_LOCKED', message);
 }
 
-function ignoreMissing(e: unknown): void {
-  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-}

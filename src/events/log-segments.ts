@@ -9,7 +9,7 @@
  */
 import { open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncDirectory } from '../shared/index.js';
+import { ignoreMissingFile, syncDirectory } from '../shared/index.js';
 import { scanLines, type ScannedLine } from './log-frame.js';
 
 interface Segment {
@@ -190,7 +190,7 @@ export class LogSegments {
   }
 
   async removeDetached(detached: DetachedSegments): Promise<void> {
-    for (const path of detached.paths) await unlink(path).catch(ignoreMissing);
+    for (const path of detached.paths) await unlink(path).catch(ignoreMissingFile);
     await syncDirectory(this.dir);
   }
 
@@ -267,9 +267,6 @@ async function fileSize(path: string): Promise<number> {
   }
 }
 
-function ignoreMissing(e: unknown): void {
-  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-}
 
 function shift(lines: readonly ScannedLine[], by: number): ScannedLine[] {
   return lines.map((l) => ({ ...l, start: l.start + by, end: l.end + by }));

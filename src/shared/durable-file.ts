@@ -28,3 +28,8 @@ export async function syncDirectory(dir: string): Promise<void> {
     await fh.close();
   }
 }
+
+/** For `.catch()` of an unlink: a file already gone is what the caller wanted; anything else is rethrown. */
+export function ignoreMissingFile(e: unknown): void {
+  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+}

@@ -28,21 +28,25 @@ export class BoundedCache<V> {
     if (value !== undefined) return value;
     const aged = this.old.get(key);
     if (aged !== undefined) {
+      // Moved up from the old generation: a copy of its own again, as on a miss.
       this.old.delete(key);
-      this.add(key, aged);
+      this.add(ownString(key), aged);
     }
     return aged;
   }
 
-  set(key: string, value: V): void {
+  /**
+   * @param ownKey the key is already a string of its own (ownString), e.g. when it is the
+   *   value too (StringInterner): it is stored as given instead of copied once more.
+   */
+  set(key: string, value: V, ownKey = false): void {
     this.old.delete(key);
-    this.add(key, value);
+    this.add(ownKey ? key : ownString(key), value);
   }
 
+  /** `key` is a string of its own: a caller's key may be a slice of a SIP message, which the entry would keep alive (own-string.ts). */
   private add(key: string, value: V): void {
-    // A key of its own: a caller's key may be a slice of a SIP message, which the entry would
-    // keep alive (own-string.ts). Only on a miss or a move up from the old generation.
-    this.young.set(ownString(key), value);
+    this.young.set(key, value);
     if (this.young.size >= this.generation) {
       this.old = this.young;
       this.young = new Map();

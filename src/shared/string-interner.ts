@@ -20,7 +20,7 @@ export class StringInterner {
     const known = this.table.get(s);
     if (known !== undefined) return known;
     const own = ownString(s);
-    this.table.set(own, own);
+    this.table.set(own, own, true);
     return own;
   }
 
